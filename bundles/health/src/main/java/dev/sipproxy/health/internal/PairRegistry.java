@@ -1,0 +1,190 @@
+package dev.sipproxy.health.internal;
+
+import dev.sipproxy.api.EventLog;
+import dev.sipproxy.api.HostPort;
+import dev.sipproxy.api.MemberRef;
+import dev.sipproxy.api.MemberRole;
+import dev.sipproxy.api.MemberState;
+import dev.sipproxy.api.PairState;
+import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.ServerPair;
+import dev.sipproxy.api.SipServerPairs;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link SipServerPairs} service: every configured pair with its live state. Pairs come and go
+ * with their factory configurations; a changed pair keeps the state of the members whose address
+ * did not change.
+ */
+@Component(service = SipServerPairs.class, immediate = true)
+public class PairRegistry implements SipServerPairs {
+    private static final Logger LOG = LoggerFactory.getLogger(PairRegistry.class);
+
+    /** Which definition is which pair name (a definition may be renamed by an update). */
+    private final Map<PairDefinition, String> names = new IdentityHashMap<>();
+    private final Map<String, PairEntry> entries = new ConcurrentHashMap<>();
+    /** ip:port and ip of every member, for telling SIP Server traffic from endpoint traffic. */
+    private volatile Map<String, MemberRef> byAddress = Map.of();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindDefinition(PairDefinition definition) {
+        apply(definition);
+    }
+
+    synchronized void updatedDefinition(PairDefinition definition) {
+        apply(definition);
+    }
+
+    synchronized void unbindDefinition(PairDefinition definition) {
+        String name = names.remove(definition);
+        if (name != null && !names.containsValue(name)) {
+            entries.remove(name);
+            LOG.info("SIP Server pair '{}' removed", name);
+        }
+        reindex();
+    }
+
+    private void apply(PairDefinition definition) {
+        ServerPair pair = definition.current();
+        if (pair == null) {
+            return;
+        }
+        String oldName = names.get(definition);
+        for (Map.Entry<PairDefinition, String> e : names.entrySet()) {
+            if (e.getKey() != definition && e.getValue().equals(pair.name())) {
+                EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA,
+                        "SIP Server pair name '{}' is configured twice; the second definition is ignored", pair.name());
+                return;
+            }
+        }
+        names.put(definition, pair.name());
+        if (oldName != null && !oldName.equals(pair.name())) {
+            entries.remove(oldName);
+        }
+        PairEntry entry = entries.get(pair.name());
+        if (entry == null) {
+            entries.put(pair.name(), new PairEntry(pair, PairRegistry::resolve));
+            LOG.info("SIP Server pair '{}': primary {}, backup {}, {}", pair.name(), pair.primary(),
+                    pair.backup().map(HostPort::toString).orElse("none"), pair.transport());
+        } else {
+            report(entry.reconfigure(pair, PairRegistry::resolve));
+            LOG.info("SIP Server pair '{}' reconfigured: primary {}, backup {}, {}", pair.name(), pair.primary(),
+                    pair.backup().map(HostPort::toString).orElse("none"), pair.transport());
+        }
+        reindex();
+    }
+
+    private void reindex() {
+        Map<String, MemberRef> index = new HashMap<>();
+        for (PairEntry entry : entries.values()) {
+            PairState s = entry.snapshot();
+            for (MemberState m : s.members()) {
+                if (m.ip() != null) {
+                    MemberRef ref = new MemberRef(s.pair().name(), m.role());
+                    index.put(m.ip() + ":" + m.address().port(), ref);
+                }
+            }
+        }
+        byAddress = Map.copyOf(index);
+    }
+
+    static String resolve(HostPort address) {
+        try {
+            return InetAddress.getByName(address.host()).getHostAddress();
+        } catch (UnknownHostException e) {
+            EventLog.log(ProxyEvent.SPR_HOST_NOT_RESOLVED, "SIP Server host '{}' does not resolve; it gets no calls", address.host());
+            return null;
+        }
+    }
+
+    @Override
+    public List<PairState> pairs() {
+        List<PairState> out = new ArrayList<>();
+        entries.values().forEach(e -> out.add(e.snapshot()));
+        out.sort(Comparator.comparing(s -> s.pair().name()));
+        return out;
+    }
+
+    @Override
+    public Optional<PairState> pair(String name) {
+        PairEntry e = entries.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.snapshot());
+    }
+
+    @Override
+    public Optional<MemberRef> memberAt(String ip, int port) {
+        return Optional.ofNullable(byAddress.get(ip + ":" + port));
+    }
+
+    @Override
+    public void requestReceivedFrom(MemberRef member) {
+        PairEntry e = entries.get(member.pair());
+        if (e != null) {
+            PairState s = e.snapshot();
+            if (s.active().isPresent() && s.active().get() == member.role()) {
+                return; // the usual case, and the hot path: nothing changes
+            }
+            report(e.requestFrom(member.role(), System.currentTimeMillis()));
+        }
+    }
+
+    @Override
+    public void memberAnswered(MemberRef member, int statusCode) {
+        PairEntry e = entries.get(member.pair());
+        if (e != null) {
+            report(e.answered(member.role(), statusCode, System.currentTimeMillis()));
+        }
+    }
+
+    @Override
+    public void memberFailed(MemberRef member, String reason) {
+        PairEntry e = entries.get(member.pair());
+        if (e != null) {
+            LOG.warn("SIP Server {} failed: {}", member, reason);
+            report(e.failed(member.role()));
+        }
+    }
+
+    /** Operator action: take a member out of service, or put it back. */
+    void setAdminDown(MemberRef member, boolean down) {
+        PairEntry e = entries.get(member.pair());
+        if (e != null) {
+            report(e.setAdminDown(member.role(), down));
+        }
+    }
+
+    private void report(PairEntry.Change change) {
+        String name = change.after().pair().name();
+        if (change.wentOutOfService()) {
+            EventLog.log(ProxyEvent.SPR_SIPS_HA_PAIR_UNAVAILABLE, "SIP Server pair '{}' is out of service: primary {} and backup {} do not answer",
+                    name, change.after().pair().primary(), change.after().pair().backup().map(HostPort::toString).orElse("none"));
+        } else if (change.cameBack()) {
+            LOG.info("SIP Server pair '{}' is back in service on its {}", name, roleName(change.after().active().get()));
+        } else if (change.switched()) {
+            LOG.warn("SIP Server pair '{}' switched over to its {}", name, roleName(change.after().active().get()));
+        }
+    }
+
+    private static String roleName(MemberRole role) {
+        return role == MemberRole.PRIMARY ? "primary" : "backup";
+    }
+}

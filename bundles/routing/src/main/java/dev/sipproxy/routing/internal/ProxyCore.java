@@ -1,0 +1,443 @@
+package dev.sipproxy.routing.internal;
+
+import dev.sipproxy.api.AdmissionControl;
+import dev.sipproxy.api.EventLog;
+import dev.sipproxy.api.MemberRef;
+import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.SipServerPairs;
+import dev.sipproxy.api.SipTransportType;
+import dev.sipproxy.api.config.ConfigValues;
+import dev.sipproxy.api.config.InvalidConfigException;
+import dev.sipproxy.api.transport.SipMessageHandler;
+import dev.sipproxy.api.transport.SipTransport;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+
+import java.net.InetAddress;
+import java.text.ParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.InvalidArgumentException;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.TransactionUnavailableException;
+import javax.sip.address.SipURI;
+import javax.sip.header.AllowHeader;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction-stateful proxy core (RFC 3261 section 16). Endpoint requests go to the active
+ * member of the serving SIP Server pair; SIP Server requests go to their Request-URI; anything with a
+ * Route left after this proxy's own goes to that Route. Every request except ACK is proxied within
+ * a server transaction and a client transaction, so retransmissions are absorbed and responses
+ * are matched; ACKs for 2xx and stray 2xx retransmissions are forwarded statelessly (RFC 6026).
+ */
+@Component(service = SipMessageHandler.class, configurationPid = ProxyCore.PID, immediate = true)
+@Designate(ocd = RoutingConfig.class)
+public class ProxyCore implements SipMessageHandler {
+    static final String PID = "dev.sipproxy.routing";
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyCore.class);
+
+    private final SipTransport transport;
+    private final SipServerPairs pairs;
+    private final Identifiers ids = new Identifiers();
+    private final Responses responses;
+    private final RequestForwarder forwarder;
+    private final NextHopSelector selector;
+    /** INVITEs still open to a CANCEL, by {@link #cancelKey(Request)}. */
+    private final ConcurrentMap<String, ProxyTransaction> openInvites = new ConcurrentHashMap<>();
+    private volatile RoutingSettings settings;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AdmissionControl admission;
+
+    @Activate
+    public ProxyCore(@Reference SipTransport transport, @Reference SipServerPairs pairs, Map<String, Object> properties) {
+        this.transport = transport;
+        this.pairs = pairs;
+        this.responses = new Responses(transport, ids);
+        this.forwarder = new RequestForwarder(transport, ids);
+        this.selector = new NextHopSelector(pairs);
+        this.settings = parseOr(properties, RoutingSettings.DEFAULTS);
+        EventLog.log(ProxyEvent.SPR_PROXY_INITIALIZED, "SIP proxy ready to route: listening on {}, endpoint calls go to pair {}",
+                transport.listeningPoints(), settings.servingSipServer().orElse("(the only configured pair)"));
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        settings = parseOr(properties, settings);
+    }
+
+    @Deactivate
+    void deactivate() {
+        openInvites.clear();
+    }
+
+    private static RoutingSettings parseOr(Map<String, Object> properties, RoutingSettings lastGood) {
+        try {
+            RoutingSettings s = RoutingSettings.parse(new ConfigValues(properties));
+            LOG.info("Routing settings: {}", s);
+            return s;
+        } catch (InvalidConfigException e) {
+            EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "{} update refused: {}; the last good routing settings stay in force",
+                    PID, e.getMessage());
+            return lastGood;
+        }
+    }
+
+    // ---- requests -------------------------------------------------------------------------------
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        try {
+            switch (request.getMethod()) {
+                case Request.ACK -> forwardAck(request);
+                case Request.CANCEL -> cancel(event);
+                default -> proxy(event);
+            }
+        } catch (RuntimeException | ParseException | InvalidArgumentException | SipException e) {
+            LOG.warn("Could not handle {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString(), e);
+        }
+    }
+
+    private void proxy(RequestEvent event) throws ParseException, InvalidArgumentException, SipException {
+        Request request = event.getRequest();
+        ServerTransaction server = serverTransaction(event);
+        if (server == null) {
+            return;
+        }
+        RoutingSettings s = settings;
+        Request copy = (Request) request.clone();
+        try {
+            forwarder.removeOwnRoutes(copy);
+            if (isOptionsForThisProxy(copy)) {
+                answerOptions(server, request);
+                return;
+            }
+            RequestChecks.checkScheme(copy);
+            RequestChecks.checkMaxForwards(copy);
+            RequestChecks.checkProxyRequire(copy, s.supportedProxyRequire());
+            Optional<MemberRef> fromServer = sourceMember((SIPRequest) request);
+            boolean invite = Request.INVITE.equals(request.getMethod());
+            if (invite && isNewDialog(request)) {
+                AdmissionControl a = admission;
+                if (a != null && !a.admitNewDialog()) {
+                    throw new Rejection(503, "new dialogs above overload-ctrl-dialog-rate", a.retryAfterSeconds());
+                }
+            }
+            Destination to = selector.select(copy, fromServer, s);
+            forwarder.decrementMaxForwards(copy);
+            if (s.recordRoute()) {
+                forwarder.recordRoute(copy, incomingTransport(request), remoteIp((SIPRequest) request), to);
+            }
+            ProxyTransaction tx = new ProxyTransaction(server, copy, invite ? cancelKey(request) : null);
+            server.setApplicationData(tx);
+            if (invite) {
+                openInvites.put(tx.cancelKey, tx);
+                responses.send(server, responses.create(Response.TRYING, request));
+            }
+            forward(tx, to);
+        } catch (Rejection r) {
+            LOG.debug("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), r.statusCode(), r.getMessage());
+            responses.send(server, responses.reject(r, request));
+        }
+    }
+
+    /** The request's server transaction, created if the stack has none yet; null for a retransmission. */
+    private ServerTransaction serverTransaction(RequestEvent event) throws ParseException {
+        ServerTransaction server = event.getServerTransaction();
+        if (server != null) {
+            return server;
+        }
+        try {
+            return transport.provider().getNewServerTransaction(event.getRequest());
+        } catch (TransactionAlreadyExistsException e) {
+            return null;
+        } catch (TransactionUnavailableException e) {
+            LOG.debug("No server transaction for {}: {}", event.getRequest().getMethod(), e.getMessage());
+            responses.sendStateless(responses.create(Response.BAD_REQUEST, event.getRequest()));
+            return null;
+        }
+    }
+
+    /** Sends the request to {@code to} on a new branch; a transport error counts as a 503 from it. */
+    private void forward(ProxyTransaction tx, Destination to) throws ParseException, InvalidArgumentException {
+        try {
+            // The template stays pristine only where a retry on the other member may need it.
+            Request out = forwarder.branchCopy(tx.template, to, to.isPairMember());
+            ClientTransaction client = transport.provider().getNewClientTransaction(out);
+            client.setApplicationData(tx);
+            tx.branchStarted(client, to);
+            client.sendRequest();
+        } catch (SipException e) {
+            branchFailed(tx, to, "transport error towards " + to.host() + ":" + to.port() + ": " + e.getMessage(), Response.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    /**
+     * A branch got no answer, a transport error or a 503. A pair member is reported to health, and
+     * the request is retried on the other member if nothing was sent upstream yet; otherwise the
+     * caller gets the final response (503 becomes 500: RFC 3261 section 16.7 step 6).
+     */
+    private void branchFailed(ProxyTransaction tx, Destination failed, String reason, int statusCode)
+            throws ParseException, InvalidArgumentException {
+        if (failed.isPairMember()) {
+            pairs.memberFailed(failed.member(), reason);
+            if (tx.mayRetry()) {
+                Optional<Destination> other = selector.alternative(failed.member());
+                if (other.isPresent()) {
+                    LOG.info("{} to {} failed ({}); retrying on {}", tx.template.getMethod(), failed.member(), reason, other.get().member());
+                    forward(tx, other.get());
+                    return;
+                }
+            }
+        }
+        int code = tx.cancelRequested() ? Response.REQUEST_TERMINATED
+                : statusCode == Response.SERVICE_UNAVAILABLE ? Response.SERVER_INTERNAL_ERROR : statusCode;
+        if (tx.claimFinal()) {
+            responses.send(tx.server, responses.create(code, tx.server.getRequest()));
+        }
+    }
+
+    private void forwardAck(Request request) throws ParseException, InvalidArgumentException, SipException {
+        Request copy = (Request) request.clone();
+        forwarder.removeOwnRoutes(copy);
+        try {
+            RequestChecks.checkMaxForwards(copy);
+            Destination to = selector.select(copy, sourceMember((SIPRequest) request), settings);
+            forwarder.decrementMaxForwards(copy);
+            transport.provider().sendRequest(forwarder.branchCopy(copy, to, false));
+        } catch (Rejection r) {
+            LOG.debug("ACK {} dropped: {}", request.getRequestURI(), r.getMessage());
+        }
+    }
+
+    private void cancel(RequestEvent event) throws ParseException, InvalidArgumentException, SipException {
+        Request cancel = event.getRequest();
+        ServerTransaction server = serverTransaction(event);
+        if (server == null) {
+            return;
+        }
+        ProxyTransaction tx = openInvites.get(cancelKey(cancel));
+        if (tx == null) {
+            responses.send(server, responses.create(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, cancel));
+            return;
+        }
+        responses.send(server, responses.create(Response.OK, cancel));
+        if (tx.cancel()) {
+            sendCancel(tx);
+        }
+    }
+
+    /** CANCELs the current branch (it has had a provisional response, as RFC 3261 section 9.1 asks). */
+    private void sendCancel(ProxyTransaction tx) {
+        try {
+            Request cancel = tx.client().createCancel();
+            ((SIPMessage) cancel).setApplicationData(tx.destination().hop());
+            transport.provider().getNewClientTransaction(cancel).sendRequest();
+        } catch (SipException | RuntimeException e) {
+            LOG.debug("Could not CANCEL towards {}: {}", tx.destination(), e.toString());
+        }
+    }
+
+    // ---- responses ------------------------------------------------------------------------------
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        try {
+            ClientTransaction client = event.getClientTransaction();
+            if (client == null) {
+                forwardStray(response);
+            } else if (client.getApplicationData() instanceof ProxyTransaction tx && tx.isCurrent(client)) {
+                relay(tx, response);
+            }
+        } catch (RuntimeException | ParseException | InvalidArgumentException e) {
+            LOG.warn("Could not relay {} {}: {}", response.getStatusCode(), response.getReasonPhrase(), e.toString(), e);
+        }
+    }
+
+    private void relay(ProxyTransaction tx, Response response) throws ParseException, InvalidArgumentException {
+        int code = response.getStatusCode();
+        Destination from = tx.destination();
+        if (code == Response.SERVICE_UNAVAILABLE && from.isPairMember()) {
+            branchFailed(tx, from, "answered 503", code);
+            return;
+        }
+        if (from.isPairMember()) {
+            pairs.memberAnswered(from.member(), code);
+        }
+        if (code < 200) {
+            if (tx.provisionalReceived()) {
+                sendCancel(tx);
+            }
+            if (code == Response.TRYING) {
+                return; // 100 is hop by hop
+            }
+            responses.send(tx.server, upstreamCopy(response));
+        } else if (tx.claimFinal()) {
+            responses.send(tx.server, upstreamCopy(response));
+        } else if (code < 300) {
+            // A further 2xx (a forked downstream): every 2xx goes to the caller.
+            responses.sendStateless(upstreamCopy(response));
+        }
+    }
+
+    /** The response without this proxy's Via; a 503 becomes 500 so that the caller does not try elsewhere. */
+    private static Response upstreamCopy(Response response) throws ParseException {
+        Response up = (Response) response.clone();
+        up.removeFirst(ViaHeader.NAME);
+        if (up.getStatusCode() == Response.SERVICE_UNAVAILABLE) {
+            up.setStatusCode(Response.SERVER_INTERNAL_ERROR);
+            up.setReasonPhrase("Server Internal Error");
+        }
+        return up;
+    }
+
+    /** A response no transaction knows (a 2xx retransmission): forwarded statelessly if its top Via is ours. */
+    private void forwardStray(Response response) {
+        ViaHeader top = (ViaHeader) response.getHeader(ViaHeader.NAME);
+        if (top == null || !transport.isOwnAddress(top.getHost(), top.getPort())) {
+            return;
+        }
+        response.removeFirst(ViaHeader.NAME);
+        if (response.getHeader(ViaHeader.NAME) != null) {
+            responses.sendStateless(response);
+        }
+    }
+
+    // ---- transaction events ---------------------------------------------------------------------
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        if (event.isServerTransaction()) {
+            return;
+        }
+        ClientTransaction client = event.getClientTransaction();
+        if (client != null && client.getApplicationData() instanceof ProxyTransaction tx && tx.isCurrent(client)) {
+            try {
+                branchFailed(tx, tx.destination(), "no answer", Response.REQUEST_TIMEOUT);
+            } catch (ParseException | InvalidArgumentException | RuntimeException e) {
+                LOG.warn("Could not answer a timed-out {}: {}", tx.template.getMethod(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        LOG.debug("Transport error towards {}:{} ({})", event.getHost(), event.getPort(), event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        if (event.isServerTransaction() && event.getServerTransaction().getApplicationData() instanceof ProxyTransaction tx
+                && tx.cancelKey != null) {
+            openInvites.remove(tx.cancelKey, tx);
+        }
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        // no dialogs in a proxy
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /** The pair member a request came from, judged by its source address and port or its Via port. */
+    private Optional<MemberRef> sourceMember(SIPRequest request) {
+        String ip = remoteIp(request);
+        Optional<MemberRef> member = pairs.memberAt(ip, request.getRemotePort());
+        if (member.isEmpty()) {
+            ViaHeader via = request.getTopmostVia();
+            int viaPort = via.getPort() > 0 ? via.getPort() : 5060;
+            if (viaPort != request.getRemotePort()) {
+                member = pairs.memberAt(ip, viaPort);
+            }
+        }
+        member.ifPresent(pairs::requestReceivedFrom);
+        return member;
+    }
+
+    private static String remoteIp(SIPRequest request) {
+        InetAddress a = request.getRemoteAddress();
+        return a == null ? "127.0.0.1" : a.getHostAddress();
+    }
+
+    private static SipTransportType incomingTransport(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        try {
+            return SipTransportType.parse(via.getTransport());
+        } catch (IllegalArgumentException e) {
+            return SipTransportType.UDP;
+        }
+    }
+
+    private static boolean isNewDialog(Request request) {
+        ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+        return to == null || to.getTag() == null;
+    }
+
+    private boolean isOptionsForThisProxy(Request copy) {
+        return Request.OPTIONS.equals(copy.getMethod())
+                && copy.getHeader(RouteHeader.NAME) == null
+                && copy.getRequestURI() instanceof SipURI uri
+                && uri.getUser() == null
+                && transport.isOwnAddress(uri.getHost(), uri.getPort());
+    }
+
+    private void answerOptions(ServerTransaction server, Request request) throws ParseException {
+        Response ok = responses.create(Response.OK, request);
+        AllowHeader allow = transport.headerFactory().createAllowHeader("INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PRACK, UPDATE, INFO, SUBSCRIBE, NOTIFY, REFER, MESSAGE");
+        ok.addHeader(allow);
+        responses.send(server, ok);
+    }
+
+    /**
+     * What a CANCEL shares with its INVITE: the top Via's branch and sent-by (RFC 3261 section 9.2),
+     * or, for RFC 2543 requests without a magic-cookie branch, Call-ID, From tag, CSeq number,
+     * Request-URI and top Via.
+     */
+    static String cancelKey(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        String sentBy = via.getHost() + ":" + via.getPort();
+        String branch = via.getBranch();
+        if (branch != null && branch.startsWith(Identifiers.MAGIC_COOKIE)) {
+            return branch + "|" + sentBy;
+        }
+        return ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId()
+                + "|" + ((FromHeader) request.getHeader(FromHeader.NAME)).getTag()
+                + "|" + ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber()
+                + "|" + request.getRequestURI() + "|" + sentBy + "|" + branch;
+    }
+}

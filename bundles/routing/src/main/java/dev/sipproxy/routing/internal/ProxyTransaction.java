@@ -1,0 +1,96 @@
+package dev.sipproxy.routing.internal;
+
+import javax.sip.ClientTransaction;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
+
+/**
+ * The response context of one proxied request (RFC 3261 section 16): the server transaction towards
+ * the caller, the current branch towards the next hop, and what has happened so far. The proxy
+ * forwards to one branch at a time; a failed pair member may be replaced by the other member once.
+ * All transitions are synchronized: responses, timeouts and a CANCEL arrive on different threads.
+ */
+final class ProxyTransaction {
+    final ServerTransaction server;
+    /** The request as it goes downstream, before the per-branch Via: the base of a retry. */
+    final Request template;
+    /** Key under which a CANCEL finds this INVITE; null for other methods. */
+    final String cancelKey;
+
+    private ClientTransaction client;
+    private Destination destination;
+    private boolean provisionalSeen;
+    private boolean cancelRequested;
+    private boolean finalSent;
+    private int attempts;
+
+    ProxyTransaction(ServerTransaction server, Request template, String cancelKey) {
+        this.server = server;
+        this.template = template;
+        this.cancelKey = cancelKey;
+    }
+
+    synchronized void branchStarted(ClientTransaction client, Destination destination) {
+        this.client = client;
+        this.destination = destination;
+        this.attempts++;
+    }
+
+    synchronized boolean isCurrent(ClientTransaction ct) {
+        return client == ct;
+    }
+
+    synchronized ClientTransaction client() {
+        return client;
+    }
+
+    synchronized Destination destination() {
+        return destination;
+    }
+
+    synchronized int attempts() {
+        return attempts;
+    }
+
+    /** Records a provisional response; true if a CANCEL is waiting for it and must now go downstream. */
+    synchronized boolean provisionalReceived() {
+        boolean first = !provisionalSeen;
+        provisionalSeen = true;
+        return first && cancelRequested && !finalSent;
+    }
+
+    synchronized boolean provisionalSeen() {
+        return provisionalSeen;
+    }
+
+    /** The caller cancelled; true if the branch has had a provisional response, so a CANCEL can go now. */
+    synchronized boolean cancel() {
+        if (finalSent || cancelRequested) {
+            return false;
+        }
+        cancelRequested = true;
+        return provisionalSeen;
+    }
+
+    synchronized boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    /** Claims the right to send the final response; false if one was sent already. */
+    synchronized boolean claimFinal() {
+        if (finalSent) {
+            return false;
+        }
+        finalSent = true;
+        return true;
+    }
+
+    /**
+     * True if the request may be retried on another member after its branch failed: nothing final
+     * went upstream, the caller did not cancel, the failed branch never answered provisionally, and
+     * it is the first attempt.
+     */
+    synchronized boolean mayRetry() {
+        return !finalSent && !cancelRequested && !provisionalSeen && attempts == 1;
+    }
+}

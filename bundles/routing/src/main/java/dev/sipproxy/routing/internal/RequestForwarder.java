@@ -1,0 +1,111 @@
+package dev.sipproxy.routing.internal;
+
+import dev.sipproxy.api.SipTransportType;
+import dev.sipproxy.api.transport.SipTransport;
+
+import gov.nist.javax.sip.message.SIPMessage;
+
+import java.text.ParseException;
+
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipException;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RecordRouteHeader;
+import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+
+/** Turns a received request into the copy that goes downstream (RFC 3261 section 16.6). */
+final class RequestForwarder {
+    private final SipTransport transport;
+    private final Identifiers ids;
+
+    RequestForwarder(SipTransport transport, Identifiers ids) {
+        this.transport = transport;
+        this.ids = ids;
+    }
+
+    /** Step 4 of 16.4: removes the Route entries that name this proxy from the top of the copy. */
+    void removeOwnRoutes(Request copy) {
+        RouteHeader route;
+        while ((route = (RouteHeader) copy.getHeader(RouteHeader.NAME)) != null
+                && route.getAddress().getURI() instanceof SipURI uri
+                && transport.isOwnAddress(uri.getHost(), uri.getPort())) {
+            copy.removeFirst(RouteHeader.NAME);
+        }
+    }
+
+    /** Step 3: Max-Forwards decremented, or set to 70 when absent. */
+    void decrementMaxForwards(Request copy) throws InvalidArgumentException {
+        MaxForwardsHeader mf = (MaxForwardsHeader) copy.getHeader(MaxForwardsHeader.NAME);
+        if (mf == null) {
+            copy.setHeader(transport.headerFactory().createMaxForwardsHeader(70));
+        } else {
+            mf.setMaxForwards(Math.max(0, mf.getMaxForwards() - 1));
+        }
+    }
+
+    /**
+     * Step 4: Record-Route with {@code ;lr} on requests that can create a dialog. When the two sides
+     * differ in transport or address, two entries (RFC 5658), so each side routes to the address it
+     * can reach.
+     */
+    void recordRoute(Request copy, SipTransportType inTransport, String upstreamIp, Destination to)
+            throws ParseException, SipException {
+        if (!createsDialog(copy)) {
+            return;
+        }
+        String outHost = transport.advertisedHost(to.host());
+        String inHost = transport.advertisedHost(upstreamIp);
+        if (outHost.equals(inHost) && inTransport == to.transport()) {
+            copy.addFirst(recordRouteHeader(outHost, to.transport()));
+        } else {
+            copy.addFirst(recordRouteHeader(inHost, inTransport));
+            copy.addFirst(recordRouteHeader(outHost, to.transport()));
+        }
+    }
+
+    /** Step 8: this proxy's Via with a fresh branch on top, and the chosen hop attached for the stack's router. */
+    Request branchCopy(Request base, Destination to, boolean copy) throws ParseException, InvalidArgumentException, SipException {
+        Request out = copy ? (Request) base.clone() : base;
+        int port = transport.port(to.transport());
+        if (port < 0) {
+            throw new SipException("the proxy has no " + to.transport() + " listening point");
+        }
+        ViaHeader via = transport.headerFactory().createViaHeader(
+                transport.advertisedHost(to.host()), port, to.transport().token(), ids.newBranch());
+        via.setRPort();
+        out.addFirst(via);
+        ((SIPMessage) out).setApplicationData(to.hop());
+        return out;
+    }
+
+    private RecordRouteHeader recordRouteHeader(String host, SipTransportType t) throws ParseException {
+        AddressFactory af = transport.addressFactory();
+        HeaderFactory hf = transport.headerFactory();
+        SipURI uri = af.createSipURI(null, host);
+        uri.setPort(transport.port(t));
+        if (t != SipTransportType.UDP) {
+            uri.setTransportParam(t.token());
+        }
+        uri.setLrParam();
+        return hf.createRecordRouteHeader(af.createAddress(uri));
+    }
+
+    private static boolean createsDialog(Request request) {
+        ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+        if (to != null && to.getTag() != null) {
+            return false;
+        }
+        switch (request.getMethod()) {
+            case Request.INVITE, Request.SUBSCRIBE, Request.REFER, Request.NOTIFY:
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.sipproxy.routing.internal;
+
+import dev.sipproxy.api.config.ConfigValues;
+import dev.sipproxy.api.config.InvalidConfigException;
+
+import java.util.Optional;
+import java.util.Set;
+
+/** The checked routing configuration. */
+record RoutingSettings(Optional<String> servingSipServer, boolean recordRoute, int retryAfter,
+                       Set<String> supportedProxyRequire) {
+
+    static final int DEFAULT_RETRY_AFTER = 5;
+    static final RoutingSettings DEFAULTS = parse(new ConfigValues(null));
+
+    /** @throws InvalidConfigException naming the first bad value */
+    static RoutingSettings parse(ConfigValues c) {
+        return new RoutingSettings(
+                c.text("serving-sipserver"),
+                c.bool("record-route", true),
+                c.integer("retry-after", DEFAULT_RETRY_AFTER, 0, 3600),
+                Set.copyOf(c.list("supported-proxy-require")));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.sipproxy.transport.internal;
+
+import dev.sipproxy.api.EventLog;
+import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.SipTransportType;
+import dev.sipproxy.api.transport.ListeningPointInfo;
+import dev.sipproxy.api.transport.SipTransport;
+
+import gov.nist.javax.sip.SipStackImpl;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import javax.sip.ListeningPoint;
+import javax.sip.PeerUnavailableException;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.HeaderFactory;
+import javax.sip.message.MessageFactory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One started JAIN-SIP stack with the listening points the settings ask for. A listening point
+ * that cannot be opened is reported (event 40006) and the others still start.
+ */
+final class RunningStack implements SipTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningStack.class);
+
+    private final SipStackImpl stack;
+    private final SipProvider provider;
+    private final MessageFactory messageFactory;
+    private final HeaderFactory headerFactory;
+    private final AddressFactory addressFactory;
+    private final List<ListeningPointInfo> listening;
+    private final LocalAddresses local;
+
+    private RunningStack(SipStackImpl stack, SipProvider provider, List<ListeningPointInfo> listening,
+                         LocalAddresses local) throws PeerUnavailableException {
+        this.stack = stack;
+        this.provider = provider;
+        this.listening = List.copyOf(listening);
+        this.local = local;
+        SipFactory factory = SipFactory.getInstance();
+        this.messageFactory = factory.createMessageFactory();
+        this.headerFactory = factory.createHeaderFactory();
+        this.addressFactory = factory.createAddressFactory();
+    }
+
+    /**
+     * Starts a stack. Returns null, after logging why, when not a single listening point could be opened.
+     */
+    static RunningStack start(TransportSettings settings, SipListener listener) {
+        String bindIp;
+        try {
+            bindIp = InetAddress.getByName(settings.bindAddress()).getHostAddress();
+        } catch (UnknownHostException e) {
+            EventLog.log(ProxyEvent.SPR_HOST_NOT_RESOLVED, "sip-address '{}' does not resolve to an address", settings.bindAddress());
+            EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "cannot listen on {}:{}: the address does not resolve",
+                    settings.bindAddress(), settings.sipPort());
+            return null;
+        }
+        SipStackImpl stack;
+        try {
+            stack = new SipStackImpl(StackProperties.of(settings));
+        } catch (PeerUnavailableException e) {
+            EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "the SIP stack cannot be created: {}", e.getMessage());
+            return null;
+        }
+        SipProvider provider = null;
+        List<ListeningPointInfo> opened = new ArrayList<>();
+        for (SipTransportType t : List.of(SipTransportType.UDP, SipTransportType.TCP)) {
+            if (!settings.transports().contains(t)) {
+                continue;
+            }
+            try {
+                ListeningPoint lp = stack.createListeningPoint(bindIp, settings.sipPort(), t.token());
+                if (provider == null) {
+                    provider = stack.createSipProvider(lp);
+                    provider.addSipListener(listener);
+                } else {
+                    provider.addListeningPoint(lp);
+                }
+                opened.add(new ListeningPointInfo(t, bindIp, settings.sipPort()));
+                LOG.info("Listening for SIP over {} on {}:{}", t, bindIp, settings.sipPort());
+            } catch (Exception e) {
+                EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "cannot listen for SIP over {} on {}:{}: {}",
+                        t, bindIp, settings.sipPort(), rootMessage(e));
+            }
+        }
+        if (provider == null) {
+            stack.stop();
+            return null;
+        }
+        try {
+            stack.start();
+            Set<Integer> ports = new HashSet<>();
+            opened.forEach(lp -> ports.add(lp.port()));
+            return new RunningStack(stack, provider, opened, LocalAddresses.of(settings, bindIp, ports));
+        } catch (Exception e) {
+            EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "the SIP stack cannot start: {}", rootMessage(e));
+            stack.stop();
+            return null;
+        }
+    }
+
+    void stop() {
+        stack.stop();
+        LOG.info("SIP listening points closed: {}", listening);
+    }
+
+    @Override
+    public SipProvider provider() {
+        return provider;
+    }
+
+    @Override
+    public MessageFactory messageFactory() {
+        return messageFactory;
+    }
+
+    @Override
+    public HeaderFactory headerFactory() {
+        return headerFactory;
+    }
+
+    @Override
+    public AddressFactory addressFactory() {
+        return addressFactory;
+    }
+
+    @Override
+    public List<ListeningPointInfo> listeningPoints() {
+        return listening;
+    }
+
+    @Override
+    public int port(SipTransportType transport) {
+        for (ListeningPointInfo lp : listening) {
+            if (lp.transport() == transport) {
+                return lp.port();
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String advertisedHost(String destinationIp) {
+        return local.advertisedHost(destinationIp);
+    }
+
+    @Override
+    public boolean isOwnAddress(String host, int port) {
+        return local.isOwn(host, port);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sipproxy.transport.internal;
+
+import java.util.Properties;
+
+/** JAIN-SIP stack properties for a transaction-stateful proxy under production load. */
+final class StackProperties {
+    /** The router that sends each request to the hop the proxy core chose (see the JAIN-SIP bundle). */
+    static final String ROUTER = "dev.sipproxy.jainsip.ApplicationHopRouter";
+
+    private StackProperties() {
+    }
+
+    static Properties of(TransportSettings s) {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "sip-proxy");
+        p.setProperty("javax.sip.ROUTER_PATH", ROUTER);
+        p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
+        // A proxy keeps no dialogs: dialog state belongs to the UAs.
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        // No message logging: at thousands of calls per second it would cost more than the routing.
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.LOG_STACK_TRACE_ON_MESSAGE_SEND", "false");
+        // A bounded pool of threads that handle messages concurrently.
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(s.stackThreads()));
+        p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", Integer.toString(s.stackThreads()));
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(s.maxTransactions()));
+        p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", Integer.toString(s.maxTransactions()));
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        // NIO TCP: one selector instead of a thread per connection.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.NIO_BLOCKING_MODE", "NONBLOCKING");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(s.maxMessageSize()));
+        p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(s.udpBufferSize()));
+        p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(s.udpBufferSize()));
+        // Non-2xx ACKs are absorbed by the INVITE server transaction, as a stateful proxy must.
+        p.setProperty("gov.nist.javax.sip.PASS_INVITE_NON_2XX_ACK_TO_LISTENER", "false");
+        p.setProperty("gov.nist.javax.sip.IS_BACK_TO_BACK_USER_AGENT", "false");
+        p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
+        return p;
+    }
+}
