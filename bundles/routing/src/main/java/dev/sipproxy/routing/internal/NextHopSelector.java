@@ -20,7 +20,8 @@ import javax.sip.message.Request;
  * <ol>
  * <li>a remaining Route: its top entry (loose routing, the Request-URI stays);</li>
  * <li>a request from a SIP Server: its Request-URI;</li>
- * <li>a request from an endpoint: the active member of the serving pair, or 503 if it has none.</li>
+ * <li>an in-dialog request from an endpoint: the SIP Server of its dialog ({@link DialogRoute});</li>
+ * <li>any other request from an endpoint: the active member of the serving pair, or 503 if it has none.</li>
  * </ol>
  */
 final class NextHopSelector {
@@ -30,13 +31,21 @@ final class NextHopSelector {
         this.pairs = pairs;
     }
 
-    Destination select(Request request, Optional<MemberRef> fromServer, RoutingSettings settings) throws Rejection {
+    /**
+     * @param ownRoute the last of this proxy's own Route entries removed from the request, or null
+     */
+    Destination select(Request request, SipURI ownRoute, Optional<MemberRef> fromServer, RoutingSettings settings)
+            throws Rejection {
         RouteHeader route = (RouteHeader) request.getHeader(RouteHeader.NAME);
         if (route != null) {
             return toUri(route.getAddress().getURI(), "Route");
         }
         if (fromServer.isPresent()) {
             return toUri(request.getRequestURI(), "Request-URI");
+        }
+        Optional<Destination> dialog = DialogRoute.read(ownRoute, pairs);
+        if (dialog.isPresent()) {
+            return dialog.get();
         }
         return toServingPair(settings);
     }

@@ -140,7 +140,7 @@ public class ProxyCore implements SipMessageHandler {
         RoutingSettings s = settings;
         Request copy = (Request) request.clone();
         try {
-            forwarder.removeOwnRoutes(copy);
+            SipURI ownRoute = forwarder.removeOwnRoutes(copy);
             if (isOptionsForThisProxy(copy)) {
                 answerOptions(server, request);
                 return;
@@ -156,7 +156,7 @@ public class ProxyCore implements SipMessageHandler {
                     throw new Rejection(503, "new dialogs above overload-ctrl-dialog-rate", a.retryAfterSeconds());
                 }
             }
-            Destination to = selector.select(copy, fromServer, s);
+            Destination to = notToItself(selector.select(copy, ownRoute, fromServer, s));
             forwarder.decrementMaxForwards(copy);
             if (s.recordRoute()) {
                 forwarder.recordRoute(copy, incomingTransport(request), remoteIp((SIPRequest) request), to);
@@ -232,10 +232,10 @@ public class ProxyCore implements SipMessageHandler {
 
     private void forwardAck(Request request) throws ParseException, InvalidArgumentException, SipException {
         Request copy = (Request) request.clone();
-        forwarder.removeOwnRoutes(copy);
+        SipURI ownRoute = forwarder.removeOwnRoutes(copy);
         try {
             RequestChecks.checkMaxForwards(copy);
-            Destination to = selector.select(copy, sourceMember((SIPRequest) request), settings);
+            Destination to = notToItself(selector.select(copy, ownRoute, sourceMember((SIPRequest) request), settings));
             forwarder.decrementMaxForwards(copy);
             transport.provider().sendRequest(forwarder.branchCopy(copy, to, false));
         } catch (Rejection r) {
@@ -373,6 +373,14 @@ public class ProxyCore implements SipMessageHandler {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    /** A next hop that is this proxy itself (a Request-URI or Route naming it) would loop. */
+    private Destination notToItself(Destination to) throws Rejection {
+        if (!to.isPairMember() && transport.isOwnAddress(to.host(), to.port())) {
+            throw new Rejection(Response.LOOP_DETECTED, "the next hop " + to.host() + ":" + to.port() + " is this proxy");
+        }
+        return to;
+    }
 
     /** The pair member a request came from, judged by its source address and port or its Via port. */
     private Optional<MemberRef> sourceMember(SIPRequest request) {

@@ -29,14 +29,21 @@ final class RequestForwarder {
         this.ids = ids;
     }
 
-    /** Step 4 of 16.4: removes the Route entries that name this proxy from the top of the copy. */
-    void removeOwnRoutes(Request copy) {
+    /**
+     * Step 4 of 16.4: removes the Route entries that name this proxy from the top of the copy.
+     *
+     * @return the last one removed (it carries the dialog's SIP Server, see {@link DialogRoute}), or null
+     */
+    SipURI removeOwnRoutes(Request copy) {
         RouteHeader route;
+        SipURI own = null;
         while ((route = (RouteHeader) copy.getHeader(RouteHeader.NAME)) != null
                 && route.getAddress().getURI() instanceof SipURI uri
                 && transport.isOwnAddress(uri.getHost(), uri.getPort())) {
+            own = uri;
             copy.removeFirst(RouteHeader.NAME);
         }
+        return own;
     }
 
     /** Step 3: Max-Forwards decremented, or set to 70 when absent. */
@@ -62,10 +69,10 @@ final class RequestForwarder {
         String outHost = transport.advertisedHost(to.host());
         String inHost = transport.advertisedHost(upstreamIp);
         if (outHost.equals(inHost) && inTransport == to.transport()) {
-            copy.addFirst(recordRouteHeader(outHost, to.transport()));
+            copy.addFirst(recordRouteHeader(outHost, to.transport(), to));
         } else {
-            copy.addFirst(recordRouteHeader(inHost, inTransport));
-            copy.addFirst(recordRouteHeader(outHost, to.transport()));
+            copy.addFirst(recordRouteHeader(inHost, inTransport, to));
+            copy.addFirst(recordRouteHeader(outHost, to.transport(), to));
         }
     }
 
@@ -84,7 +91,7 @@ final class RequestForwarder {
         return out;
     }
 
-    private RecordRouteHeader recordRouteHeader(String host, SipTransportType t) throws ParseException {
+    private RecordRouteHeader recordRouteHeader(String host, SipTransportType t, Destination to) throws ParseException {
         AddressFactory af = transport.addressFactory();
         HeaderFactory hf = transport.headerFactory();
         SipURI uri = af.createSipURI(null, host);
@@ -93,6 +100,7 @@ final class RequestForwarder {
             uri.setTransportParam(t.token());
         }
         uri.setLrParam();
+        DialogRoute.write(uri, to);
         return hf.createRecordRouteHeader(af.createAddress(uri));
     }
 

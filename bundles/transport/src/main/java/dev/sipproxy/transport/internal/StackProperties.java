@@ -28,9 +28,10 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(s.maxTransactions()));
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", Integer.toString(s.maxTransactions()));
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
-        // NIO TCP: one selector instead of a thread per connection.
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
-        p.setProperty("gov.nist.javax.sip.NIO_BLOCKING_MODE", "NONBLOCKING");
+        // TCP stays on the stack's blocking processor (a thread per connection). Its NIO processor
+        // (NioMessageProcessorFactory) closes the connection to a SIP Server as soon as the INVITE
+        // transaction ends, so the ACK and BYE of the call arrive on new connections, which UAs
+        // that bind dialogs to their connection reject.
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(s.maxMessageSize()));
