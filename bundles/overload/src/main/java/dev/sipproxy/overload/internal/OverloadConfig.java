@@ -1,0 +1,24 @@
+package dev.sipproxy.overload.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Metatype of {@code dev.sipproxy.overload}; values are read and checked by {@link OverloadSettings}. */
+@ObjectClassDefinition(name = "SIP Proxy overload control",
+        description = "Limits the rate of new dialogs (INVITEs without To tag); the ones above the limit are answered 503 with Retry-After.")
+@interface OverloadConfig {
+
+    @AttributeDefinition(name = "overload-ctrl-dialog-rate", min = "0", max = "1000000",
+            description = "New dialogs admitted per second, spread smoothly over the second (no per-second windows). "
+                    + "0: no limit. Changes take effect at once.")
+    int overload$_$ctrl$_$dialog$_$rate() default 0;
+
+    @AttributeDefinition(name = "overload-ctrl-burst", min = "0", max = "1000000",
+            description = "How many new dialogs may arrive at the same instant on top of the smooth rate. "
+                    + "0: automatic, a tenth of a second's worth of overload-ctrl-dialog-rate (at least 1).")
+    int overload$_$ctrl$_$burst() default 0;
+
+    @AttributeDefinition(name = "overload-retry-after", min = "0", max = "3600",
+            description = "Retry-After (seconds) in the 503 answered to a new dialog above overload-ctrl-dialog-rate.")
+    int overload$_$retry$_$after() default OverloadSettings.DEFAULT_RETRY_AFTER;
+}

@@ -1,0 +1,170 @@
+package dev.sipproxy.overload.internal;
+
+import dev.sipproxy.api.AdmissionControl;
+import dev.sipproxy.api.AdmissionStatistics;
+import dev.sipproxy.api.EventLog;
+import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.config.ConfigValues;
+import dev.sipproxy.api.config.InvalidConfigException;
+
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link AdmissionControl} service: admits new dialogs up to {@code overload-ctrl-dialog-rate}
+ * per second (smoothly, see {@link DialogRateLimiter}), counts them and tells when the proxy is
+ * overloaded. A configuration change applies to the next call.
+ */
+@Component(service = {AdmissionControl.class, AdmissionStatistics.class}, configurationPid = OverloadControl.PID, immediate = true)
+@Designate(ocd = OverloadConfig.class)
+public class OverloadControl implements AdmissionControl, AdmissionStatistics {
+    static final String PID = "dev.sipproxy.overload";
+    private static final Logger LOG = LoggerFactory.getLogger(OverloadControl.class);
+    /** How often the end of an overload is looked for when no calls come to notice it. */
+    private static final long CHECK_PERIOD_MILLIS = 500;
+
+    private final DialogRateLimiter limiter;
+    private final OverloadState state;
+    private final LongAdder admitted = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final ScheduledExecutorService checker;
+    private final long quietNanos;
+    private volatile OverloadSettings settings;
+
+    @Activate
+    public OverloadControl(Map<String, Object> properties) {
+        this(properties, System::nanoTime, OverloadState.DEFAULT_QUIET_NANOS, true);
+    }
+
+    /** For tests: a controllable clock, and no background check. */
+    OverloadControl(Map<String, Object> properties, LongSupplier nanoClock, long quietNanos, boolean backgroundCheck) {
+        this.limiter = new DialogRateLimiter(nanoClock);
+        this.quietNanos = quietNanos;
+        this.state = new OverloadState(nanoClock, quietNanos, new OverloadState.Listener() {
+            @Override
+            public void overloadStarted() {
+                OverloadControl.this.overloadStarted();
+            }
+
+            @Override
+            public void overloadEnded() {
+                OverloadControl.this.overloadEnded();
+            }
+        });
+        apply(parseOr(properties, OverloadSettings.DEFAULTS));
+        if (backgroundCheck) {
+            checker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sip-proxy-overload-check");
+                t.setDaemon(true);
+                return t;
+            });
+            checker.scheduleWithFixedDelay(this::checkOverloadEnd, CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            checker = null;
+        }
+    }
+
+    @Modified
+    synchronized void modified(Map<String, Object> properties) {
+        apply(parseOr(properties, settings));
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (checker != null) {
+            checker.shutdownNow();
+        }
+    }
+
+    private synchronized void apply(OverloadSettings s) {
+        OverloadSettings old = settings;
+        if (old == null || old.dialogRate() != s.dialogRate() || old.burst() != s.burst()) {
+            limiter.setRate(s.dialogRate(), s.burst());
+        }
+        settings = s;
+    }
+
+    private static OverloadSettings parseOr(Map<String, Object> properties, OverloadSettings lastGood) {
+        try {
+            OverloadSettings s = OverloadSettings.parse(new ConfigValues(properties));
+            LOG.info("Overload control settings: {}", s);
+            return s;
+        } catch (InvalidConfigException e) {
+            EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "{} update refused: {}; the last good overload control settings stay in force",
+                    PID, e.getMessage());
+            return lastGood;
+        }
+    }
+
+    // ---- AdmissionControl -----------------------------------------------------------------------
+
+    @Override
+    public boolean admitNewDialog() {
+        if (limiter.tryAcquire()) {
+            admitted.increment();
+            state.admitted();
+            return true;
+        }
+        rejected.increment();
+        state.rejected();
+        return false;
+    }
+
+    @Override
+    public int retryAfterSeconds() {
+        return settings.retryAfter();
+    }
+
+    // ---- AdmissionStatistics --------------------------------------------------------------------
+
+    @Override
+    public long admittedDialogs() {
+        return admitted.sum();
+    }
+
+    @Override
+    public long rejectedDialogs() {
+        return rejected.sum();
+    }
+
+    @Override
+    public boolean overloaded() {
+        return state.overloaded();
+    }
+
+    @Override
+    public int dialogRateLimit() {
+        return settings.dialogRate();
+    }
+
+    // ---- overload state -------------------------------------------------------------------------
+
+    void checkOverloadEnd() {
+        state.check();
+    }
+
+    /** Called once when new dialogs start being refused. The overload alarm will be raised here. */
+    private void overloadStarted() {
+        OverloadSettings s = settings;
+        LOG.warn("Overload: new dialogs above overload-ctrl-dialog-rate {}/s (burst {}) are answered 503 with Retry-After {}",
+                s.dialogRate(), s.burst(), s.retryAfter());
+    }
+
+    /** Called once when no new dialog was refused for a while. The overload alarm will be cleared here. */
+    private void overloadEnded() {
+        LOG.info("Overload over: no new dialog refused for {} s; overload-ctrl-dialog-rate {}/s; {} dialogs refused so far",
+                TimeUnit.NANOSECONDS.toMillis(quietNanos) / 1000.0, settings.dialogRate(), rejected.sum());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.sipproxy.overload.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+
+public class OverloadControlTest {
+
+    private final FakeClock clock = new FakeClock(0);
+
+    private OverloadControl control(Map<String, Object> properties) {
+        return new OverloadControl(properties, clock, TimeUnit.SECONDS.toNanos(2), false);
+    }
+
+    private static Map<String, Object> config(Object rate, Object burst, Object retryAfter) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("component.name", "dev.sipproxy.overload.internal.OverloadControl");
+        if (rate != null) {
+            m.put("overload-ctrl-dialog-rate", rate);
+        }
+        if (burst != null) {
+            m.put("overload-ctrl-burst", burst);
+        }
+        if (retryAfter != null) {
+            m.put("overload-retry-after", retryAfter);
+        }
+        return m;
+    }
+
+    private static int admit(OverloadControl c, int calls) {
+        int admitted = 0;
+        for (int i = 0; i < calls; i++) {
+            if (c.admitNewDialog()) {
+                admitted++;
+            }
+        }
+        return admitted;
+    }
+
+    @Test
+    public void withoutConfigurationEverythingIsAdmittedAndCounted() {
+        OverloadControl c = control(Map.of());
+        assertEquals(100_000, admit(c, 100_000));
+        assertEquals(100_000, c.admittedDialogs());
+        assertEquals(0, c.rejectedDialogs());
+        assertEquals(0, c.dialogRateLimit());
+        assertEquals(5, c.retryAfterSeconds());
+        assertFalse(c.overloaded());
+    }
+
+    @Test
+    public void countersCount() {
+        OverloadControl c = control(config("10", "1", "7"));
+        assertEquals(1, admit(c, 5));
+        clock.advance(100, TimeUnit.MILLISECONDS);
+        assertEquals(1, admit(c, 3));
+        assertEquals(2, c.admittedDialogs());
+        assertEquals(6, c.rejectedDialogs());
+        assertEquals(7, c.retryAfterSeconds());
+        assertEquals(10, c.dialogRateLimit());
+    }
+
+    @Test
+    public void theBurstIsATenthOfASecondUnlessConfigured() {
+        assertEquals(50, admit(control(config(500, null, null)), 1000));
+        assertEquals(1, admit(control(config(5, null, null)), 1000));
+        assertEquals(3, admit(control(config(500, 3, null)), 1000));
+    }
+
+    @Test
+    public void overloadComesWithTheFirstRejectionAndGoesTwoSecondsAfterTheLast() {
+        OverloadControl c = control(config(100, 10, null));
+        admit(c, 10);
+        assertFalse(c.overloaded());
+        admit(c, 1000);
+        assertTrue(c.overloaded());
+        clock.advance(1, TimeUnit.SECONDS);
+        assertTrue(c.overloaded());
+        clock.advance(1, TimeUnit.SECONDS);
+        c.checkOverloadEnd();
+        assertFalse(c.overloaded());
+    }
+
+    @Test
+    public void aConfigurationChangeAppliesToTheNextCall() {
+        OverloadControl c = control(config(1000, 100, null));
+        assertEquals(100, admit(c, 1000));
+        c.modified(config(0, null, 9));
+        assertEquals(0, c.dialogRateLimit());
+        assertEquals(9, c.retryAfterSeconds());
+        assertEquals(1000, admit(c, 1000));
+        c.modified(config(20, 2, null));
+        assertEquals(20, c.dialogRateLimit());
+        assertEquals(2, admit(c, 1000));
+    }
+
+    @Test
+    public void aBadValueKeepsTheLastGoodSettings() {
+        OverloadControl c = control(config(20, 2, 3));
+        for (Map<String, Object> bad : List.of(config("many", null, null), config(-1, null, null),
+                config(20, -5, null), config(20, 2, 4000), config(2_000_000, null, null))) {
+            c.modified(bad);
+            assertEquals(20, c.dialogRateLimit());
+            assertEquals(3, c.retryAfterSeconds());
+        }
+        assertEquals(2, admit(c, 1000));
+    }
+
+    @Test
+    public void aBadInitialConfigurationMeansTheDefaults() {
+        OverloadControl c = control(config("x", null, null));
+        assertEquals(0, c.dialogRateLimit());
+        assertEquals(1000, admit(c, 1000));
+    }
+}
