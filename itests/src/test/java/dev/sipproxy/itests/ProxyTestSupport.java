@@ -78,8 +78,19 @@ public abstract class ProxyTestSupport {
             editConfigurationFilePut("etc/system.properties", "sipp.scenarios", System.getProperty("sipp.scenarios")),
             editConfigurationFilePut("etc/system.properties", "itest.workdir",
                     new File(workdir).getAbsoluteFile().getParent() + "/sipp-" + getClass().getSimpleName()),
+            editConfigurationFilePut("etc/dev.sipproxy.health.cfg", "oos-check", Integer.toString(oosCheckSeconds())),
+            editConfigurationFilePut("etc/dev.sipproxy.health.cfg", "oos-force", "1"),
+            editConfigurationFilePut("etc/dev.sipproxy.health.cfg", "probe-timeout", "500"),
             composite(extraOptions()),
         };
+    }
+
+    /**
+     * The OPTIONS probe interval. Off (0) by default: most test classes start and stop the SIP
+     * Servers per test, and probing would take the pair out of service between tests.
+     */
+    protected int oosCheckSeconds() {
+        return 0;
     }
 
     /** More options for one test class. */

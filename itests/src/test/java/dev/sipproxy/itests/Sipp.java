@@ -37,8 +37,9 @@ public final class Sipp implements AutoCloseable {
         return new Builder(scenario);
     }
 
+    /** A UAS; with {@code -aa} it also answers the proxy's OPTIONS probes, as a SIP Server does. */
     public static Builder uas(String scenario) {
-        return new Builder(scenario);
+        return new Builder(scenario).arg("-aa");
     }
 
     /** Call counters from sipp's statistics file. */
@@ -148,6 +149,11 @@ public final class Sipp implements AutoCloseable {
         try (java.net.DatagramSocket udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             return udp.getLocalPort();
         }
+    }
+
+    /** Sends a signal (STOP, CONT, KILL, ...) to the sipp process. */
+    public void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 
     /** Waits for sipp to end by itself; returns its exit code (0: every call succeeded). */

@@ -26,6 +26,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +43,14 @@ public class PairRegistry implements SipServerPairs {
     /** Which definition is which pair name (a definition may be renamed by an update). */
     private final Map<PairDefinition, String> names = new IdentityHashMap<>();
     private final Map<String, PairEntry> entries = new ConcurrentHashMap<>();
-    /** ip:port and ip of every member, for telling SIP Server traffic from endpoint traffic. */
+    /** ip:port of every member, for telling SIP Server traffic from endpoint traffic. */
     private volatile Map<String, MemberRef> byAddress = Map.of();
+
+    /** Topic of the event posted when a pair's state changes (properties: pair, active, inService). */
+    public static final String TOPIC_PAIR_STATE = "dev/sipproxy/health/PAIR_STATE";
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -151,7 +159,12 @@ public class PairRegistry implements SipServerPairs {
     public void memberAnswered(MemberRef member, int statusCode) {
         PairEntry e = entries.get(member.pair());
         if (e != null) {
-            report(e.answered(member.role(), statusCode, System.currentTimeMillis()));
+            PairEntry.Change change = e.answered(member.role(), statusCode, System.currentTimeMillis());
+            boolean wasUp = change.before().member(member.role()).map(MemberState::up).orElse(true);
+            if (!wasUp) {
+                LOG.info("SIP Server {} is up again (answered {})", member, statusCode);
+            }
+            report(change);
         }
     }
 
@@ -159,8 +172,12 @@ public class PairRegistry implements SipServerPairs {
     public void memberFailed(MemberRef member, String reason) {
         PairEntry e = entries.get(member.pair());
         if (e != null) {
-            LOG.warn("SIP Server {} failed: {}", member, reason);
-            report(e.failed(member.role()));
+            PairEntry.Change change = e.failed(member.role());
+            boolean wasUp = change.before().member(member.role()).map(MemberState::up).orElse(false);
+            if (wasUp) {
+                LOG.warn("SIP Server {} is down: {}", member, reason);
+            }
+            report(change);
         }
     }
 
@@ -174,6 +191,9 @@ public class PairRegistry implements SipServerPairs {
 
     private void report(PairEntry.Change change) {
         String name = change.after().pair().name();
+        if (!change.before().active().equals(change.after().active())) {
+            publish(change.after());
+        }
         if (change.wentOutOfService()) {
             EventLog.log(ProxyEvent.SPR_SIPS_HA_PAIR_UNAVAILABLE, "SIP Server pair '{}' is out of service: primary {} and backup {} do not answer",
                     name, change.after().pair().primary(), change.after().pair().backup().map(HostPort::toString).orElse("none"));
@@ -181,6 +201,17 @@ public class PairRegistry implements SipServerPairs {
             LOG.info("SIP Server pair '{}' is back in service on its {}", name, roleName(change.after().active().get()));
         } else if (change.switched()) {
             LOG.warn("SIP Server pair '{}' switched over to its {}", name, roleName(change.after().active().get()));
+        }
+    }
+
+    private void publish(PairState state) {
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            Map<String, Object> props = new HashMap<>();
+            props.put("pair", state.pair().name());
+            props.put("active", state.active().map(PairRegistry::roleName).orElse("none"));
+            props.put("inService", state.inService());
+            ea.postEvent(new Event(TOPIC_PAIR_STATE, props));
         }
     }
 

@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.sip.ClientTransaction;
 import javax.sip.DialogTerminatedEvent;
@@ -77,6 +80,12 @@ public class ProxyCore implements SipMessageHandler {
     /** INVITEs still open to a CANCEL, by {@link #cancelKey(Request)}. */
     private final ConcurrentMap<String, ProxyTransaction> openInvites = new ConcurrentHashMap<>();
     private volatile RoutingSettings settings;
+    /** Fires the failover timer of INVITEs sent to a pair member. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sip-proxy-failover-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AdmissionControl admission;
@@ -100,6 +109,7 @@ public class ProxyCore implements SipMessageHandler {
 
     @Deactivate
     void deactivate() {
+        timer.shutdownNow();
         openInvites.clear();
     }
 
@@ -200,8 +210,23 @@ public class ProxyCore implements SipMessageHandler {
             client.setApplicationData(tx);
             tx.branchStarted(client, to);
             client.sendRequest();
+            int failoverAfter = settings.failoverTimerMillis();
+            if (failoverAfter > 0 && to.isPairMember() && tx.mayRetry()) {
+                timer.schedule(() -> failoverIfSilent(tx, client), failoverAfter, TimeUnit.MILLISECONDS);
+            }
         } catch (SipException e) {
             branchFailed(tx, to, "transport error towards " + to.host() + ":" + to.port() + ": " + e.getMessage(), Response.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    /** The failover timer: a branch to a pair member that has had no response at all is given up for the other member. */
+    private void failoverIfSilent(ProxyTransaction tx, ClientTransaction client) {
+        if (tx.isCurrent(client) && !tx.provisionalSeen() && tx.mayRetry()) {
+            try {
+                branchFailed(tx, tx.destination(), "no response within " + settings.failoverTimerMillis() + " ms", Response.REQUEST_TIMEOUT);
+            } catch (ParseException | InvalidArgumentException | RuntimeException e) {
+                LOG.warn("Failover of {} failed: {}", tx.template.getMethod(), e.toString());
+            }
         }
     }
 

@@ -19,6 +19,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Retry-After (seconds) in the 503 answered when no SIP Server can take a call.")
     int retry$_$after() default RoutingSettings.DEFAULT_RETRY_AFTER;
 
+    @AttributeDefinition(name = "failover-timer", min = "0", max = "32000",
+            description = "Milliseconds a request to a SIP Server may go without any response before it is retried on the other member of the pair; 0 turns it off.")
+    int failover$_$timer() default RoutingSettings.DEFAULT_FAILOVER_TIMER_MS;
+
     @AttributeDefinition(name = "supported-proxy-require", required = false,
             description = "Option tags the proxy accepts in Proxy-Require; any other gets 420 Bad Extension.")
     String[] supported$_$proxy$_$require() default {};

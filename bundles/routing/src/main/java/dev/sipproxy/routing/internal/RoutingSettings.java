@@ -8,9 +8,10 @@ import java.util.Set;
 
 /** The checked routing configuration. */
 record RoutingSettings(Optional<String> servingSipServer, boolean recordRoute, int retryAfter,
-                       Set<String> supportedProxyRequire) {
+                       int failoverTimerMillis, Set<String> supportedProxyRequire) {
 
     static final int DEFAULT_RETRY_AFTER = 5;
+    static final int DEFAULT_FAILOVER_TIMER_MS = 1000;
     static final RoutingSettings DEFAULTS = parse(new ConfigValues(null));
 
     /** @throws InvalidConfigException naming the first bad value */
@@ -19,6 +20,7 @@ record RoutingSettings(Optional<String> servingSipServer, boolean recordRoute, i
                 c.text("serving-sipserver"),
                 c.bool("record-route", true),
                 c.integer("retry-after", DEFAULT_RETRY_AFTER, 0, 3600),
+                c.integer("failover-timer", DEFAULT_FAILOVER_TIMER_MS, 0, 32_000),
                 Set.copyOf(c.list("supported-proxy-require")));
     }
 }

@@ -1,5 +1,6 @@
 package dev.sipproxy.transport.internal;
 
+import dev.sipproxy.api.transport.ClientTransactionCallback;
 import dev.sipproxy.api.transport.SipMessageHandler;
 
 import java.util.function.Supplier;
@@ -13,7 +14,9 @@ import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 
 /**
- * The stack's one listener. It passes each event to the current {@link SipMessageHandler}; while
+ * The stack's one listener. Responses and timeouts of a client transaction that carries a
+ * {@link ClientTransactionCallback} go to that callback; everything else goes to the current
+ * {@link SipMessageHandler}. While
  * there is none (the proxy core is being updated), received messages are dropped, and the peers'
  * retransmissions bring them back once a handler is there again.
  */
@@ -34,6 +37,11 @@ final class HandlerDispatcher implements SipListener {
 
     @Override
     public void processResponse(ResponseEvent event) {
+        if (event.getClientTransaction() != null
+                && event.getClientTransaction().getApplicationData() instanceof ClientTransactionCallback callback) {
+            callback.responseReceived(event);
+            return;
+        }
         SipMessageHandler h = handler.get();
         if (h != null) {
             h.processResponse(event);
@@ -42,6 +50,11 @@ final class HandlerDispatcher implements SipListener {
 
     @Override
     public void processTimeout(TimeoutEvent event) {
+        if (!event.isServerTransaction() && event.getClientTransaction() != null
+                && event.getClientTransaction().getApplicationData() instanceof ClientTransactionCallback callback) {
+            callback.timedOut(event);
+            return;
+        }
         SipMessageHandler h = handler.get();
         if (h != null) {
             h.processTimeout(event);

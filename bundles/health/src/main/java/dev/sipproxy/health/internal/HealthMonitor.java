@@ -1,0 +1,156 @@
+package dev.sipproxy.health.internal;
+
+import dev.sipproxy.api.EventLog;
+import dev.sipproxy.api.MemberRef;
+import dev.sipproxy.api.MemberState;
+import dev.sipproxy.api.PairState;
+import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.SipServerPairs;
+import dev.sipproxy.api.config.ConfigValues;
+import dev.sipproxy.api.config.InvalidConfigException;
+import dev.sipproxy.api.transport.SipTransport;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes every member of every pair with OPTIONS: each {@code oos-check} seconds while its pair is
+ * in service, each {@code oos-force} seconds while it is out of service. A member that does not
+ * answer within {@code probe-timeout} is down; when it was the active one, the other member is
+ * probed at once, so that the pair's calls move to it (or the pair goes out of service) without
+ * waiting for the next round. Any final response counts as alive except the configured
+ * {@code probe-failure-codes}.
+ */
+@Component(configurationPid = HealthMonitor.PID, immediate = true, service = {})
+@Designate(ocd = HealthConfig.class)
+public class HealthMonitor {
+    static final String PID = "dev.sipproxy.health";
+    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+    private static final long TICK_MILLIS = 100;
+
+    /** When a member is next due, and whether a probe to it is under way. */
+    private static final class Schedule {
+        volatile long nextDue;
+        volatile boolean inFlight;
+    }
+
+    private final SipTransport transport;
+    private final SipServerPairs pairs;
+    private final ScheduledExecutorService timer;
+    private final Map<MemberRef, Schedule> schedules = new ConcurrentHashMap<>();
+    private volatile HealthSettings settings;
+
+    @Activate
+    public HealthMonitor(@Reference SipTransport transport, @Reference SipServerPairs pairs, Map<String, Object> properties) {
+        this.transport = transport;
+        this.pairs = pairs;
+        this.settings = parseOr(properties, HealthSettings.DEFAULTS);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sip-proxy-health");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        HealthSettings next = parseOr(properties, settings);
+        if (!next.equals(settings)) {
+            settings = next;
+            // New intervals count from now: a member is not left waiting for an old, longer one.
+            long now = System.currentTimeMillis();
+            schedules.values().forEach(s -> s.nextDue = Math.min(s.nextDue, now));
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        timer.shutdownNow();
+    }
+
+    /** Operator action: probe every member of {@code pair} now. */
+    public void probeNow(String pair) {
+        schedules.forEach((ref, s) -> {
+            if (ref.pair().equals(pair)) {
+                s.nextDue = 0;
+            }
+        });
+    }
+
+    HealthSettings settings() {
+        return settings;
+    }
+
+    private static HealthSettings parseOr(Map<String, Object> properties, HealthSettings lastGood) {
+        try {
+            HealthSettings s = HealthSettings.parse(new ConfigValues(properties));
+            LOG.info("Health monitoring: {}", s.probingOn()
+                    ? "OPTIONS every " + s.oosCheckSeconds() + " s (" + s.oosForceSeconds() + " s out of service), timeout "
+                    + s.probeTimeoutMillis() + " ms" : "off (oos-check = 0)");
+            return s;
+        } catch (InvalidConfigException e) {
+            EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "{} update refused: {}; the last good health settings stay in force",
+                    PID, e.getMessage());
+            return lastGood;
+        }
+    }
+
+    private void tick() {
+        try {
+            HealthSettings s = settings;
+            Set<MemberRef> present = new HashSet<>();
+            long now = System.currentTimeMillis();
+            for (PairState pair : pairs.pairs()) {
+                long interval = (pair.inService() ? s.oosCheckSeconds() : s.oosForceSeconds()) * 1000L;
+                for (MemberState member : pair.members()) {
+                    MemberRef ref = new MemberRef(pair.pair().name(), member.role());
+                    present.add(ref);
+                    Schedule schedule = schedules.computeIfAbsent(ref, r -> new Schedule());
+                    if (s.probingOn() && member.ip() != null && !schedule.inFlight && now >= schedule.nextDue) {
+                        schedule.inFlight = true;
+                        schedule.nextDue = now + interval;
+                        probe(pair, member, ref, schedule, s);
+                    }
+                }
+            }
+            schedules.keySet().retainAll(present);
+        } catch (RuntimeException e) {
+            LOG.warn("Health probe round failed: {}", e.toString(), e);
+        }
+    }
+
+    private void probe(PairState pair, MemberState member, MemberRef ref, Schedule schedule, HealthSettings s) {
+        OptionsProbe.send(transport, member.ip(), member.address().port(), pair.pair().transport(), s.probeTimeoutMillis(), timer,
+                (code, reason) -> {
+                    schedule.inFlight = false;
+                    if (code > 0 && !s.failureCodes().contains(code)) {
+                        pairs.memberAnswered(ref, code);
+                    } else {
+                        boolean wasActive = pairs.pair(ref.pair()).flatMap(PairState::active)
+                                .map(role -> role == ref.role()).orElse(false);
+                        pairs.memberFailed(ref, code > 0 ? "answered " + code + " " + reason : reason);
+                        if (wasActive) {
+                            Schedule other = schedules.get(new MemberRef(ref.pair(), ref.role().other()));
+                            if (other != null) {
+                                other.nextDue = 0;
+                            }
+                        }
+                    }
+                });
+    }
+}
