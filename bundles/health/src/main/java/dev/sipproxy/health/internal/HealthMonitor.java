@@ -1,6 +1,7 @@
 package dev.sipproxy.health.internal;
 
 import dev.sipproxy.api.EventLog;
+import dev.sipproxy.api.HealthControl;
 import dev.sipproxy.api.MemberRef;
 import dev.sipproxy.api.MemberState;
 import dev.sipproxy.api.PairState;
@@ -35,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * waiting for the next round. Any final response counts as alive except the configured
  * {@code probe-failure-codes}.
  */
-@Component(configurationPid = HealthMonitor.PID, immediate = true, service = {})
+@Component(configurationPid = HealthMonitor.PID, immediate = true, service = HealthControl.class)
 @Designate(ocd = HealthConfig.class)
-public class HealthMonitor {
+public class HealthMonitor implements HealthControl {
     static final String PID = "dev.sipproxy.health";
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     private static final long TICK_MILLIS = 100;
@@ -50,14 +51,16 @@ public class HealthMonitor {
 
     private final SipTransport transport;
     private final SipServerPairs pairs;
+    private final PairRegistry registry;
     private final ScheduledExecutorService timer;
     private final Map<MemberRef, Schedule> schedules = new ConcurrentHashMap<>();
     private volatile HealthSettings settings;
 
     @Activate
-    public HealthMonitor(@Reference SipTransport transport, @Reference SipServerPairs pairs, Map<String, Object> properties) {
+    public HealthMonitor(@Reference SipTransport transport, @Reference PairRegistry registry, Map<String, Object> properties) {
         this.transport = transport;
-        this.pairs = pairs;
+        this.pairs = registry;
+        this.registry = registry;
         this.settings = parseOr(properties, HealthSettings.DEFAULTS);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sip-proxy-health");
@@ -83,13 +86,22 @@ public class HealthMonitor {
         timer.shutdownNow();
     }
 
-    /** Operator action: probe every member of {@code pair} now. */
-    public void probeNow(String pair) {
+    @Override
+    public boolean probeNow(String pair) {
+        if (pairs.pair(pair).isEmpty()) {
+            return false;
+        }
         schedules.forEach((ref, s) -> {
             if (ref.pair().equals(pair)) {
                 s.nextDue = 0;
             }
         });
+        return true;
+    }
+
+    @Override
+    public boolean setOutOfService(MemberRef member, boolean outOfService) {
+        return registry.setAdminDown(member, outOfService);
     }
 
     HealthSettings settings() {

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * with their factory configurations; a changed pair keeps the state of the members whose address
  * did not change.
  */
-@Component(service = SipServerPairs.class, immediate = true)
+@Component(service = {SipServerPairs.class, PairRegistry.class}, immediate = true)
 public class PairRegistry implements SipServerPairs {
     private static final Logger LOG = LoggerFactory.getLogger(PairRegistry.class);
 
@@ -181,12 +181,15 @@ public class PairRegistry implements SipServerPairs {
         }
     }
 
-    /** Operator action: take a member out of service, or put it back. */
-    void setAdminDown(MemberRef member, boolean down) {
+    /** Operator action: take a member out of service, or put it back; false if there is no such member. */
+    boolean setAdminDown(MemberRef member, boolean down) {
         PairEntry e = entries.get(member.pair());
-        if (e != null) {
-            report(e.setAdminDown(member.role(), down));
+        if (e == null || e.snapshot().member(member.role()).isEmpty()) {
+            return false;
         }
+        LOG.info("SIP Server {} {} by an operator", member, down ? "taken out of service" : "put back in service");
+        report(e.setAdminDown(member.role(), down));
+        return true;
     }
 
     private void report(PairEntry.Change change) {
