@@ -60,6 +60,18 @@ final class NextHopSelector {
         return toMember(pair, member.get());
     }
 
+    /**
+     * The SIP Server a new dialog is set up with, to be written in the Record-Route: the
+     * destination when it is a pair member, else the member the request came from, else none.
+     */
+    Destination dialogServer(Destination to, Optional<MemberRef> fromServer) {
+        if (to.isPairMember() || fromServer.isEmpty()) {
+            return to.isPairMember() ? to : null;
+        }
+        MemberRef ref = fromServer.get();
+        return pairs.pair(ref.pair()).flatMap(p -> p.member(ref.role()).map(m -> toMember(p, m))).orElse(null);
+    }
+
     /** The other member of {@code pair}, for a retry after {@code failed} did not answer, if it is usable. */
     Optional<Destination> alternative(MemberRef failed) {
         Optional<PairState> pair = pairs.pair(failed.pair());

@@ -169,7 +169,8 @@ public class ProxyCore implements SipMessageHandler {
             Destination to = notToItself(selector.select(copy, ownRoute, fromServer, s));
             forwarder.decrementMaxForwards(copy);
             if (s.recordRoute()) {
-                forwarder.recordRoute(copy, incomingTransport(request), remoteIp((SIPRequest) request), to);
+                forwarder.recordRoute(copy, incomingTransport(request), remoteIp((SIPRequest) request), to,
+                        selector.dialogServer(to, fromServer));
             }
             ProxyTransaction tx = new ProxyTransaction(server, copy, invite ? cancelKey(request) : null);
             server.setApplicationData(tx);

@@ -63,16 +63,22 @@ final class RequestForwarder {
      */
     void recordRoute(Request copy, SipTransportType inTransport, String upstreamIp, Destination to)
             throws ParseException, SipException {
+        recordRoute(copy, inTransport, upstreamIp, to, to.isPairMember() ? to : null);
+    }
+
+    /** As above; {@code dialogServer} (may be null) is the SIP Server of the dialog, see {@link DialogRoute}. */
+    void recordRoute(Request copy, SipTransportType inTransport, String upstreamIp, Destination to, Destination dialogServer)
+            throws ParseException, SipException {
         if (!createsDialog(copy)) {
             return;
         }
         String outHost = transport.advertisedHost(to.host());
         String inHost = transport.advertisedHost(upstreamIp);
         if (outHost.equals(inHost) && inTransport == to.transport()) {
-            copy.addFirst(recordRouteHeader(outHost, to.transport(), to));
+            copy.addFirst(recordRouteHeader(outHost, to.transport(), dialogServer));
         } else {
-            copy.addFirst(recordRouteHeader(inHost, inTransport, to));
-            copy.addFirst(recordRouteHeader(outHost, to.transport(), to));
+            copy.addFirst(recordRouteHeader(inHost, inTransport, dialogServer));
+            copy.addFirst(recordRouteHeader(outHost, to.transport(), dialogServer));
         }
     }
 
@@ -91,7 +97,7 @@ final class RequestForwarder {
         return out;
     }
 
-    private RecordRouteHeader recordRouteHeader(String host, SipTransportType t, Destination to) throws ParseException {
+    private RecordRouteHeader recordRouteHeader(String host, SipTransportType t, Destination dialogServer) throws ParseException {
         AddressFactory af = transport.addressFactory();
         HeaderFactory hf = transport.headerFactory();
         SipURI uri = af.createSipURI(null, host);
@@ -100,7 +106,9 @@ final class RequestForwarder {
             uri.setTransportParam(t.token());
         }
         uri.setLrParam();
-        DialogRoute.write(uri, to);
+        if (dialogServer != null) {
+            DialogRoute.write(uri, dialogServer);
+        }
         return hf.createRecordRouteHeader(af.createAddress(uri));
     }
 

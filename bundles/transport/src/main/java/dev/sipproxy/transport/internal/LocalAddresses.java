@@ -40,7 +40,9 @@ final class LocalAddresses {
                 fixed = Optional.of(resolvedBindAddress);
             }
         }
-        return new LocalAddresses(fixed, mainAddress(), Set.copyOf(hosts), Set.copyOf(ports));
+        Set<String> normalized = new HashSet<>();
+        hosts.forEach(h -> normalized.add(normalize(h)));
+        return new LocalAddresses(fixed, mainAddress(), Set.copyOf(normalized), Set.copyOf(ports));
     }
 
     String advertisedHost(String destinationIp) {
@@ -54,8 +56,28 @@ final class LocalAddresses {
         if (host == null) {
             return false;
         }
+        return ownPorts.contains(port <= 0 ? 5060 : port) && ownHosts.contains(normalize(host));
+    }
+
+    /**
+     * One spelling per host: host names lower-case (they are case-insensitive), IPv6 literals without
+     * brackets in Java's full form, so that {@code [::1]} and {@code 0:0:0:0:0:0:0:1} are the same.
+     * No DNS: only literals are parsed.
+     */
+    static String normalize(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return ownPorts.contains(port <= 0 ? 5060 : port) && ownHosts.contains(h.toLowerCase(java.util.Locale.ROOT));
+        int zone = h.indexOf('%');
+        if (zone >= 0) {
+            h = h.substring(0, zone);
+        }
+        if (h.indexOf(':') >= 0) {
+            try {
+                return InetAddress.getByName(h).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                return h.toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return h.toLowerCase(java.util.Locale.ROOT);
     }
 
     Set<String> hosts() {
