@@ -4,12 +4,15 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import dev.sipproxy.api.AlarmService;
 import dev.sipproxy.api.MemberRole;
 import dev.sipproxy.api.MemberState;
 import dev.sipproxy.api.PairState;
 
 import java.time.Duration;
 import java.util.Optional;
+
+import javax.inject.Inject;
 
 import org.junit.Before;
 import org.junit.Test;
@@ -27,6 +30,14 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @ExamReactorStrategy(PerClass.class)
 public class HealthFailoverIT extends ProxyTestSupport {
     private static final Duration PAIR_STATE_DEADLINE = Duration.ofSeconds(15);
+
+    @Inject
+    protected AlarmService alarms;
+
+    private boolean pairAlarmActive() {
+        return alarms.active().stream().anyMatch(a -> a.id().equals("SIPS_HA_PAIR_UNAVAILABLE")
+                && a.subject().equals("pair:default") && a.event().id() == 40001);
+    }
 
     @Override
     protected int oosCheckSeconds() {
@@ -91,16 +102,19 @@ public class HealthFailoverIT extends ProxyTestSupport {
 
     @Test
     public void bothMembersDownGives503AndOne40001ThenRecovers() throws Exception {
-        long before = logLinesContaining("[40001 SPR_SIPS_HA_PAIR_UNAVAILABLE]");
+        String event40001 = "[40001 SPR_SIPS_HA_PAIR_UNAVAILABLE] SIP Server pair 'default'";
         // nobody listens on either member
         await("pair 'default' out of service", PAIR_STATE_DEADLINE,
                 () -> pairs.pair("default").map(p -> !p.inService()).orElse(false));
+        awaitLogLine(event40001, 1, Duration.ofSeconds(5));
+        long before = logLinesContaining(event40001);
         long downAt = System.nanoTime();
         try (Sipp uac = Sipp.uac("uac_503.xml").remote(proxyPort()).calls(20).rate(20).start()) {
             Sipp.Stats stats = assertAllCallsSucceeded(uac, 20, Duration.ofSeconds(30));
             System.out.printf("FIGURES both down: %d INVITEs answered 503 with Retry-After%n", stats.successful());
         }
-        assertEquals("40001 logged once, not once per call", before + 1, logLinesContaining("[40001 SPR_SIPS_HA_PAIR_UNAVAILABLE]"));
+        assertEquals("40001 logged once when the pair went down, not once per call", before, logLinesContaining(event40001));
+        assertTrue("alarm 40001 raised for pair 'default'", pairAlarmActive());
         try (Sipp backup = Sipp.uas("uas_ha.xml").localPort(backupPort()).start()) {
             long startedAt = System.nanoTime();
             awaitActive(MemberRole.BACKUP);
@@ -112,6 +126,9 @@ public class HealthFailoverIT extends ProxyTestSupport {
                     recoverMillis, (System.nanoTime() - downAt) / 1_000_000);
             assertTrue("recovery within oos-force + probe timeout + a margin: " + recoverMillis + " ms", recoverMillis < 3000);
             assertTrue("the return is logged", logLinesContaining("is back in service") >= 1);
+            assertFalse("alarm cleared", pairAlarmActive());
+            assertTrue("the clear is in the alarm history", alarms.history().stream()
+                    .anyMatch(a -> a.id().equals("SIPS_HA_PAIR_UNAVAILABLE") && !a.active()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sipproxy.health.internal;
 
+import dev.sipproxy.api.AlarmService;
 import dev.sipproxy.api.EventLog;
 import dev.sipproxy.api.HostPort;
 import dev.sipproxy.api.MemberRef;
@@ -51,6 +52,12 @@ public class PairRegistry implements SipServerPairs {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+
+    /** Alarm raised while a pair is out of service (subject {@code pair:NAME}). */
+    public static final String ALARM_PAIR_UNAVAILABLE = "SIPS_HA_PAIR_UNAVAILABLE";
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AlarmService alarms;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -198,10 +205,20 @@ public class PairRegistry implements SipServerPairs {
             publish(change.after());
         }
         if (change.wentOutOfService()) {
-            EventLog.log(ProxyEvent.SPR_SIPS_HA_PAIR_UNAVAILABLE, "SIP Server pair '{}' is out of service: primary {} and backup {} do not answer",
-                    name, change.after().pair().primary(), change.after().pair().backup().map(HostPort::toString).orElse("none"));
+            String text = "SIP Server pair '" + name + "' is out of service: primary " + change.after().pair().primary()
+                    + " and backup " + change.after().pair().backup().map(HostPort::toString).orElse("none") + " do not answer";
+            EventLog.log(ProxyEvent.SPR_SIPS_HA_PAIR_UNAVAILABLE, text);
+            AlarmService a = alarms;
+            if (a != null) {
+                a.raise(ALARM_PAIR_UNAVAILABLE, ProxyEvent.SPR_SIPS_HA_PAIR_UNAVAILABLE, "pair:" + name, text);
+            }
         } else if (change.cameBack()) {
             LOG.info("SIP Server pair '{}' is back in service on its {}", name, roleName(change.after().active().get()));
+            AlarmService a = alarms;
+            if (a != null) {
+                a.clear(ALARM_PAIR_UNAVAILABLE, "pair:" + name,
+                        "SIP Server pair '" + name + "' is back in service on its " + roleName(change.after().active().get()));
+            }
         } else if (change.switched()) {
             LOG.warn("SIP Server pair '{}' switched over to its {}", name, roleName(change.after().active().get()));
         }

@@ -4,6 +4,7 @@ import dev.sipproxy.api.AdmissionControl;
 import dev.sipproxy.api.EventLog;
 import dev.sipproxy.api.MemberRef;
 import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.ProxyStatistics;
 import dev.sipproxy.api.SipServerPairs;
 import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.config.ConfigValues;
@@ -65,9 +66,9 @@ import org.slf4j.LoggerFactory;
  * a server transaction and a client transaction, so retransmissions are absorbed and responses
  * are matched; ACKs for 2xx and stray 2xx retransmissions are forwarded statelessly (RFC 6026).
  */
-@Component(service = SipMessageHandler.class, configurationPid = ProxyCore.PID, immediate = true)
+@Component(service = {SipMessageHandler.class, ProxyStatistics.class}, configurationPid = ProxyCore.PID, immediate = true)
 @Designate(ocd = RoutingConfig.class)
-public class ProxyCore implements SipMessageHandler {
+public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     static final String PID = "dev.sipproxy.routing";
     private static final Logger LOG = LoggerFactory.getLogger(ProxyCore.class);
 
@@ -79,6 +80,7 @@ public class ProxyCore implements SipMessageHandler {
     private final NextHopSelector selector;
     /** INVITEs still open to a CANCEL, by {@link #cancelKey(Request)}. */
     private final ConcurrentMap<String, ProxyTransaction> openInvites = new ConcurrentHashMap<>();
+    private final ProxyCounters counters = new ProxyCounters(openInvites::size);
     private volatile RoutingSettings settings;
     /** Fires the failover timer of INVITEs sent to a pair member. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -94,7 +96,7 @@ public class ProxyCore implements SipMessageHandler {
     public ProxyCore(@Reference SipTransport transport, @Reference SipServerPairs pairs, Map<String, Object> properties) {
         this.transport = transport;
         this.pairs = pairs;
-        this.responses = new Responses(transport, ids);
+        this.responses = new Responses(transport, ids, counters);
         this.forwarder = new RequestForwarder(transport, ids);
         this.selector = new NextHopSelector(pairs);
         this.settings = parseOr(properties, RoutingSettings.DEFAULTS);
@@ -130,6 +132,7 @@ public class ProxyCore implements SipMessageHandler {
     @Override
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
+        counters.requestReceived(request.getMethod());
         try {
             switch (request.getMethod()) {
                 case Request.ACK -> forwardAck(request);
@@ -181,6 +184,7 @@ public class ProxyCore implements SipMessageHandler {
             forward(tx, to);
         } catch (Rejection r) {
             LOG.debug("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), r.statusCode(), r.getMessage());
+            counters.rejected(r.statusCode());
             responses.send(server, responses.reject(r, request));
         }
     }
@@ -244,6 +248,7 @@ public class ProxyCore implements SipMessageHandler {
                 Optional<Destination> other = selector.alternative(failed.member());
                 if (other.isPresent()) {
                     LOG.info("{} to {} failed ({}); retrying on {}", tx.template.getMethod(), failed.member(), reason, other.get().member());
+                    counters.failover();
                     forward(tx, other.get());
                     return;
                 }
@@ -396,6 +401,33 @@ public class ProxyCore implements SipMessageHandler {
     @Override
     public void processDialogTerminated(DialogTerminatedEvent event) {
         // no dialogs in a proxy
+    }
+
+    // ---- statistics ------------------------------------------------------------------------------
+
+    @Override
+    public Map<String, Long> requestsReceived() {
+        return counters.requestsReceived();
+    }
+
+    @Override
+    public Map<String, Long> responsesSent() {
+        return counters.responsesSent();
+    }
+
+    @Override
+    public long callsInProgress() {
+        return counters.callsInProgress();
+    }
+
+    @Override
+    public Map<Integer, Long> rejections() {
+        return counters.rejections();
+    }
+
+    @Override
+    public long failovers() {
+        return counters.failovers();
     }
 
     // ---- helpers --------------------------------------------------------------------------------

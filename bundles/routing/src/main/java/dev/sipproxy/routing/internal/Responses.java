@@ -21,10 +21,16 @@ final class Responses {
 
     private final SipTransport transport;
     private final Identifiers ids;
+    private final ProxyCounters counters;
 
     Responses(SipTransport transport, Identifiers ids) {
+        this(transport, ids, new ProxyCounters(() -> 0));
+    }
+
+    Responses(SipTransport transport, Identifiers ids, ProxyCounters counters) {
         this.transport = transport;
         this.ids = ids;
+        this.counters = counters;
     }
 
     Response create(int statusCode, Request request) throws ParseException {
@@ -52,6 +58,7 @@ final class Responses {
     void send(ServerTransaction server, Response response) {
         try {
             server.sendResponse(response);
+            counters.responseSent(response.getStatusCode());
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             LOG.debug("Could not send {} {}: {}", response.getStatusCode(), response.getReasonPhrase(), e.toString());
         }
@@ -61,6 +68,7 @@ final class Responses {
     void sendStateless(Response response) {
         try {
             transport.provider().sendResponse(response);
+            counters.responseSent(response.getStatusCode());
         } catch (SipException | RuntimeException e) {
             LOG.debug("Could not send {} {}: {}", response.getStatusCode(), response.getReasonPhrase(), e.toString());
         }
