@@ -4,6 +4,7 @@ import dev.sipproxy.api.AdmissionControl;
 import dev.sipproxy.api.EventLog;
 import dev.sipproxy.api.MemberRef;
 import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.ProxyPool;
 import dev.sipproxy.api.ProxyStatistics;
 import dev.sipproxy.api.SipServerPairs;
 import dev.sipproxy.api.SipTransportType;
@@ -92,12 +93,15 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AdmissionControl admission;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ProxyPool pool;
+
     @Activate
     public ProxyCore(@Reference SipTransport transport, @Reference SipServerPairs pairs, Map<String, Object> properties) {
         this.transport = transport;
         this.pairs = pairs;
         this.responses = new Responses(transport, ids, counters);
-        this.forwarder = new RequestForwarder(transport, ids);
+        this.forwarder = new RequestForwarder(transport, ids, () -> this.pool);
         this.selector = new NextHopSelector(pairs);
         this.settings = parseOr(properties, RoutingSettings.DEFAULTS);
         EventLog.log(ProxyEvent.SPR_PROXY_INITIALIZED, "SIP proxy ready to route: listening on {}, endpoint calls go to pair {}",
@@ -157,6 +161,10 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             if (isOptionsForThisProxy(copy)) {
                 answerOptions(server, request);
                 return;
+            }
+            ProxyPool p = pool;
+            if (p != null && !p.routingAllowed()) {
+                throw new Rejection(503, "this instance's address is not in the proxy instance list", s.retryAfter());
             }
             RequestChecks.checkScheme(copy);
             RequestChecks.checkMaxForwards(copy);
@@ -359,7 +367,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     /** A response no transaction knows (a 2xx retransmission): forwarded statelessly if its top Via is ours. */
     private void forwardStray(Response response) {
         ViaHeader top = (ViaHeader) response.getHeader(ViaHeader.NAME);
-        if (top == null || !transport.isOwnAddress(top.getHost(), top.getPort())) {
+        if (top == null || !forwarder.isThisProxy(top.getHost(), top.getPort())) {
             return;
         }
         response.removeFirst(ViaHeader.NAME);
@@ -434,7 +442,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
 
     /** A next hop that is this proxy itself (a Request-URI or Route naming it) would loop. */
     private Destination notToItself(Destination to) throws Rejection {
-        if (!to.isPairMember() && transport.isOwnAddress(to.host(), to.port())) {
+        if (!to.isPairMember() && forwarder.isThisProxy(to.host(), to.port())) {
             throw new Rejection(Response.LOOP_DETECTED, "the next hop " + to.host() + ":" + to.port() + " is this proxy");
         }
         return to;
@@ -479,7 +487,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
                 && copy.getHeader(RouteHeader.NAME) == null
                 && copy.getRequestURI() instanceof SipURI uri
                 && uri.getUser() == null
-                && transport.isOwnAddress(uri.getHost(), uri.getPort());
+                && forwarder.isThisProxy(uri.getHost(), uri.getPort());
     }
 
     private void answerOptions(ServerTransaction server, Request request) throws ParseException {

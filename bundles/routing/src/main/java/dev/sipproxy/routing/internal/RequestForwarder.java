@@ -1,11 +1,15 @@
 package dev.sipproxy.routing.internal;
 
+import dev.sipproxy.api.HostPort;
+import dev.sipproxy.api.ProxyPool;
 import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.transport.SipTransport;
 
 import gov.nist.javax.sip.message.SIPMessage;
 
 import java.text.ParseException;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
@@ -23,10 +27,26 @@ import javax.sip.message.Request;
 final class RequestForwarder {
     private final SipTransport transport;
     private final Identifiers ids;
+    /** The proxy pool, if the pool bundle runs (may supply null). */
+    private final Supplier<ProxyPool> pool;
 
     RequestForwarder(SipTransport transport, Identifiers ids) {
+        this(transport, ids, () -> null);
+    }
+
+    RequestForwarder(SipTransport transport, Identifiers ids, Supplier<ProxyPool> pool) {
         this.transport = transport;
         this.ids = ids;
+        this.pool = pool;
+    }
+
+    /** True when a Route or Request-URI host:port names this proxy: one of its own addresses or the pool address. */
+    boolean isThisProxy(String host, int port) {
+        if (transport.isOwnAddress(host, port)) {
+            return true;
+        }
+        ProxyPool p = pool.get();
+        return p != null && p.isPoolAddress(host, port);
     }
 
     /**
@@ -39,7 +59,7 @@ final class RequestForwarder {
         SipURI own = null;
         while ((route = (RouteHeader) copy.getHeader(RouteHeader.NAME)) != null
                 && route.getAddress().getURI() instanceof SipURI uri
-                && transport.isOwnAddress(uri.getHost(), uri.getPort())) {
+                && isThisProxy(uri.getHost(), uri.getPort())) {
             own = uri;
             copy.removeFirst(RouteHeader.NAME);
         }
@@ -72,13 +92,18 @@ final class RequestForwarder {
         if (!createsDialog(copy)) {
             return;
         }
-        String outHost = transport.advertisedHost(to.host());
-        String inHost = transport.advertisedHost(upstreamIp);
+        ProxyPool p = pool.get();
+        Optional<HostPort> poolAddress = p == null ? Optional.empty() : p.poolAddress();
+        // With a pool address, any instance of the pool can take the dialog's in-dialog requests.
+        String outHost = poolAddress.map(HostPort::host).orElseGet(() -> transport.advertisedHost(to.host()));
+        String inHost = poolAddress.map(HostPort::host).orElseGet(() -> transport.advertisedHost(upstreamIp));
+        int outPort = poolAddress.map(HostPort::port).orElseGet(() -> transport.port(to.transport()));
+        int inPort = poolAddress.map(HostPort::port).orElseGet(() -> transport.port(inTransport));
         if (outHost.equals(inHost) && inTransport == to.transport()) {
-            copy.addFirst(recordRouteHeader(outHost, to.transport(), dialogServer));
+            copy.addFirst(recordRouteHeader(outHost, outPort, to.transport(), dialogServer));
         } else {
-            copy.addFirst(recordRouteHeader(inHost, inTransport, dialogServer));
-            copy.addFirst(recordRouteHeader(outHost, to.transport(), dialogServer));
+            copy.addFirst(recordRouteHeader(inHost, inPort, inTransport, dialogServer));
+            copy.addFirst(recordRouteHeader(outHost, outPort, to.transport(), dialogServer));
         }
     }
 
@@ -97,11 +122,12 @@ final class RequestForwarder {
         return out;
     }
 
-    private RecordRouteHeader recordRouteHeader(String host, SipTransportType t, Destination dialogServer) throws ParseException {
+    private RecordRouteHeader recordRouteHeader(String host, int port, SipTransportType t, Destination dialogServer)
+            throws ParseException {
         AddressFactory af = transport.addressFactory();
         HeaderFactory hf = transport.headerFactory();
         SipURI uri = af.createSipURI(null, host);
-        uri.setPort(transport.port(t));
+        uri.setPort(port);
         if (t != SipTransportType.UDP) {
             uri.setTransportParam(t.token());
         }
