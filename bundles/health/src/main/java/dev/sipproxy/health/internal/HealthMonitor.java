@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * answer within {@code probe-timeout} is down; when it was the active one, the other member is
  * probed at once, so that the pair's calls move to it (or the pair goes out of service) without
  * waiting for the next round. Any final response counts as alive except the configured
- * {@code probe-failure-codes}.
+ * {@code probe-failure-codes}. With probing off ({@code oos-check} 0), a member that a request
+ * found dead is given calls again after {@code oos-force} seconds, so that it cannot stay out of
+ * service for good with nobody looking.
  */
 @Component(configurationPid = HealthMonitor.PID, immediate = true, service = HealthControl.class)
 @Designate(ocd = HealthConfig.class)
@@ -137,12 +139,25 @@ public class HealthMonitor implements HealthControl {
                         schedule.inFlight = true;
                         schedule.nextDue = now + interval;
                         probe(pair, member, ref, schedule, s);
+                    } else if (!s.probingOn()) {
+                        retryWithoutProbe(member, ref, schedule, s, now);
                     }
                 }
             }
             schedules.keySet().retainAll(present);
         } catch (RuntimeException e) {
             LOG.warn("Health probe round failed: {}", e.toString(), e);
+        }
+    }
+
+    private void retryWithoutProbe(MemberState member, MemberRef ref, Schedule schedule, HealthSettings s, long now) {
+        if (member.up() || member.adminDown()) {
+            schedule.nextDue = 0;
+        } else if (schedule.nextDue == 0) {
+            schedule.nextDue = now + s.oosForceSeconds() * 1000L;
+        } else if (now >= schedule.nextDue) {
+            schedule.nextDue = 0;
+            registry.retry(ref);
         }
     }
 

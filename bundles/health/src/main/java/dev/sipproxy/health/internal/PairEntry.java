@@ -100,6 +100,17 @@ final class PairEntry {
         return publish(before);
     }
 
+    /** Probing is off: a member that failed is given calls again (its next failure takes it out again). */
+    synchronized Change retry(MemberRole role) {
+        PairState before = snapshot;
+        MemberState m = members.get(role);
+        if (m != null) {
+            members.put(role, new MemberState(role, m.address(), m.ip(), true, m.adminDown(),
+                    m.lastResponseMillis(), m.lastStatusCode(), m.consecutiveFailures()));
+        }
+        return publish(before);
+    }
+
     synchronized Change setAdminDown(MemberRole role, boolean down) {
         PairState before = snapshot;
         MemberState m = members.get(role);

@@ -188,6 +188,15 @@ public class PairRegistry implements SipServerPairs {
         }
     }
 
+    /** Puts a failed member back without a probe (used while probing is off). */
+    void retry(MemberRef member) {
+        PairEntry e = entries.get(member.pair());
+        if (e != null) {
+            LOG.info("SIP Server {} given calls again (probing is off)", member);
+            report(e.retry(member.role()));
+        }
+    }
+
     /** Operator action: take a member out of service, or put it back; false if there is no such member. */
     boolean setAdminDown(MemberRef member, boolean down) {
         PairEntry e = entries.get(member.pair());
