@@ -6,6 +6,8 @@ import java.util.Properties;
 final class StackProperties {
     /** The router that sends each request to the hop the proxy core chose (see the JAIN-SIP bundle). */
     static final String ROUTER = "dev.sipproxy.jainsip.ApplicationHopRouter";
+    /** The stricter parser that refuses duplicate or missing essential headers with a clean 400. */
+    static final String PARSER_FACTORY = "dev.sipproxy.jainsip.StrictMessageParserFactory";
 
     private StackProperties() {
     }
@@ -15,6 +17,7 @@ final class StackProperties {
         p.setProperty("javax.sip.STACK_NAME", "sip-proxy");
         p.setProperty("javax.sip.ROUTER_PATH", ROUTER);
         p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", PARSER_FACTORY);
         // A proxy keeps no dialogs: dialog state belongs to the UAs.
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         // No message logging: at thousands of calls per second it would cost more than the routing.

@@ -1,0 +1,13 @@
+package dev.sipproxy.jainsip;
+
+import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.parser.MessageParserFactory;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+
+/** Makes {@link StrictMessageParser}s ({@code gov.nist.javax.sip.MESSAGE_PARSER_FACTORY}). */
+public final class StrictMessageParserFactory implements MessageParserFactory {
+    @Override
+    public MessageParser createMessageParser(SIPTransactionStack stack) {
+        return new StrictMessageParser();
+    }
+}
