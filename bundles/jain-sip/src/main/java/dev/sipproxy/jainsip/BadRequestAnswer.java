@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * A 400 for a request the stack cannot answer itself because it lacks From, To or Call-ID: the
- * Via, CSeq and whatever of From, To and Call-ID it has are copied, and the answer goes to the top
- * Via's sent-by when that is an IP literal (never a DNS look-up for a malformed request).
+ * Via, CSeq and whatever of From, To and Call-ID it has are copied. Over a stream the answer goes
+ * back on the connection; over UDP to the top Via's sent-by when that is an IP literal (never a DNS
+ * look-up for a malformed request).
  */
 final class BadRequestAnswer {
     private static final java.util.regex.Pattern SENT_BY = java.util.regex.Pattern.compile(
@@ -39,6 +40,16 @@ final class BadRequestAnswer {
             return;
         }
         b.append("Content-Length: 0\r\n\r\n");
+        try {
+            if (channel.isReliable()) {
+                // a stream: the answer goes back on the connection the request came on
+                channel.sendMessage(new gov.nist.javax.sip.parser.StringMsgParser()
+                        .parseSIPMessage(b.toString().getBytes(StandardCharsets.ISO_8859_1), true, false, null));
+                return;
+            }
+        } catch (Exception e) {
+            return;
+        }
         java.util.regex.Matcher sentBy = SENT_BY.matcher(b);
         if (!sentBy.find() || !IP_LITERAL.matcher(sentBy.group(1)).matches()) {
             return;

@@ -42,7 +42,9 @@ import javax.sip.address.SipURI;
 import javax.sip.header.AllowHeader;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.FromHeader;
+import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RouteHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
@@ -150,6 +152,18 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
 
     private void proxy(RequestEvent event) throws ParseException, InvalidArgumentException, SipException {
         Request request = event.getRequest();
+        // RFC 2543 elements send no Max-Forwards, and their INVITEs may have no Contact; the stack
+        // wants both for a transaction. The forwarded copy gets Max-Forwards 70 (RFC 3261 section
+        // 16.6 step 3) and, for the Contact, the From URI, which is what an RFC 2543 UAS takes as
+        // the remote target of such a dialog anyway.
+        boolean noMaxForwards = request.getHeader(MaxForwardsHeader.NAME) == null;
+        if (noMaxForwards) {
+            request.setHeader(transport.headerFactory().createMaxForwardsHeader(70));
+        }
+        if (Request.INVITE.equals(request.getMethod()) && request.getHeader(ContactHeader.NAME) == null) {
+            request.setHeader(transport.headerFactory().createContactHeader(
+                    transport.addressFactory().createAddress(((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI())));
+        }
         ServerTransaction server = serverTransaction(event);
         if (server == null) {
             return;
@@ -178,7 +192,9 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
                 }
             }
             Destination to = notToItself(selector.select(copy, ownRoute, fromServer, s));
-            forwarder.decrementMaxForwards(copy);
+            if (!noMaxForwards) {
+                forwarder.decrementMaxForwards(copy);
+            }
             if (s.recordRoute()) {
                 forwarder.recordRoute(copy, incomingTransport(request), remoteIp((SIPRequest) request), to,
                         selector.dialogServer(to, fromServer));
@@ -219,7 +235,17 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         try {
             // The template stays pristine only where a retry on the other member may need it.
             Request out = forwarder.branchCopy(tx.template, to, to.isPairMember());
-            ClientTransaction client = transport.provider().getNewClientTransaction(out);
+            ClientTransaction client;
+            try {
+                client = transport.provider().getNewClientTransaction(out);
+            } catch (TransactionUnavailableException badRequest) {
+                // the request itself is unfit to send (the stack's header checks): the caller's fault, not the next hop's
+                if (tx.claimFinal()) {
+                    LOG.debug("{} refused: {}", out.getMethod(), badRequest.getMessage());
+                    responses.send(tx.server, responses.create(Response.BAD_REQUEST, tx.server.getRequest()));
+                }
+                return;
+            }
             client.setApplicationData(tx);
             tx.branchStarted(client, to);
             client.sendRequest();
@@ -232,9 +258,14 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         }
     }
 
-    /** The failover timer: a branch to a pair member that has had no response at all is given up for the other member. */
+    /**
+     * The failover timer: a branch to a pair member that has had no response at all is given up for
+     * the other member, if that one is usable.
+     */
     private void failoverIfSilent(ProxyTransaction tx, ClientTransaction client) {
-        if (tx.isCurrent(client) && !tx.provisionalSeen() && tx.mayRetry()) {
+        // Without a usable other member there is nothing to gain: the branch keeps its own timers.
+        if (tx.isCurrent(client) && !tx.provisionalSeen() && tx.mayRetry()
+                && selector.alternative(tx.destination().member()).isPresent()) {
             try {
                 branchFailed(tx, tx.destination(), "no response within " + settings.failoverTimerMillis() + " ms", Response.REQUEST_TIMEOUT);
             } catch (ParseException | InvalidArgumentException | RuntimeException e) {

@@ -24,6 +24,8 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.LOG_STACK_TRACE_ON_MESSAGE_SEND", "false");
+        // One line per report, no stack traces, no whole messages (see the JAIN-SIP bundle).
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", "dev.sipproxy.jainsip.QuietStackLogger");
         // A bounded pool of threads that handle messages concurrently.
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(s.stackThreads()));
         p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", Integer.toString(s.stackThreads()));
@@ -45,6 +47,8 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.PASS_INVITE_NON_2XX_ACK_TO_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.IS_BACK_TO_BACK_USER_AGENT", "false");
         p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
+        // Requests from RFC 2543 elements (no branch cookie, no From tag) are still proxied.
+        p.setProperty("gov.nist.javax.sip.RFC_2543_SUPPORT_ENABLED", "true");
         return p;
     }
 }
