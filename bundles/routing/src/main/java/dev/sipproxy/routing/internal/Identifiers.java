@@ -21,6 +21,11 @@ final class Identifiers {
         return MAGIC_COOKIE + "-sp" + prefix + "." + Long.toString(counter.incrementAndGet(), 36);
     }
 
+    /** A branch that ends with the request's loop-detection hash ({@link LoopDetector}). */
+    String newBranch(String loopHash) {
+        return newBranch() + "." + loopHash;
+    }
+
     String newTag() {
         return "sp" + prefix + "." + Long.toString(counter.incrementAndGet(), 36);
     }

@@ -171,7 +171,11 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         RoutingSettings s = settings;
         Request copy = (Request) request.clone();
         try {
+            SipURI fromStrictRouter = forwarder.restoreFromStrictRouter(copy);
             SipURI ownRoute = forwarder.removeOwnRoutes(copy);
+            if (ownRoute == null) {
+                ownRoute = fromStrictRouter;
+            }
             if (isOptionsForThisProxy(copy)) {
                 answerOptions(server, request);
                 return;
@@ -183,6 +187,11 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             RequestChecks.checkScheme(copy);
             RequestChecks.checkMaxForwards(copy);
             RequestChecks.checkProxyRequire(copy, s.supportedProxyRequire());
+            RequestChecks.checkMaxBreadth(copy);
+            String loopHash = LoopDetector.hash(copy);
+            if (LoopDetector.looped(request, loopHash, forwarder::isThisProxy)) {
+                throw new Rejection(Response.LOOP_DETECTED, "the request came back unchanged: a loop");
+            }
             Optional<MemberRef> fromServer = sourceMember((SIPRequest) request);
             boolean invite = Request.INVITE.equals(request.getMethod());
             if (invite && isNewDialog(request)) {
@@ -192,6 +201,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
                 }
             }
             Destination to = notToItself(selector.select(copy, ownRoute, fromServer, s));
+            forwarder.postprocessForStrictRouter(copy);
             if (!noMaxForwards) {
                 forwarder.decrementMaxForwards(copy);
             }
@@ -200,6 +210,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
                         selector.dialogServer(to, fromServer));
             }
             ProxyTransaction tx = new ProxyTransaction(server, copy, invite ? cancelKey(request) : null);
+            tx.loopHash = loopHash;
             server.setApplicationData(tx);
             if (invite) {
                 openInvites.put(tx.cancelKey, tx);
@@ -234,7 +245,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     private void forward(ProxyTransaction tx, Destination to) throws ParseException, InvalidArgumentException {
         try {
             // The template stays pristine only where a retry on the other member may need it.
-            Request out = forwarder.branchCopy(tx.template, to, to.isPairMember());
+            Request out = forwarder.branchCopy(tx.template, to, to.isPairMember(), tx.loopHash);
             ClientTransaction client;
             try {
                 client = transport.provider().getNewClientTransaction(out);
@@ -302,10 +313,15 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
 
     private void forwardAck(Request request) throws ParseException, InvalidArgumentException, SipException {
         Request copy = (Request) request.clone();
+        SipURI fromStrictRouter = forwarder.restoreFromStrictRouter(copy);
         SipURI ownRoute = forwarder.removeOwnRoutes(copy);
+        if (ownRoute == null) {
+            ownRoute = fromStrictRouter;
+        }
         try {
             RequestChecks.checkMaxForwards(copy);
             Destination to = notToItself(selector.select(copy, ownRoute, sourceMember((SIPRequest) request), settings));
+            forwarder.postprocessForStrictRouter(copy);
             forwarder.decrementMaxForwards(copy);
             transport.provider().sendRequest(forwarder.branchCopy(copy, to, false));
         } catch (Rejection r) {

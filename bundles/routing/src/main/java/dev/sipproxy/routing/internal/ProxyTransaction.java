@@ -17,6 +17,9 @@ final class ProxyTransaction {
     /** Key under which a CANCEL finds this INVITE; null for other methods. */
     final String cancelKey;
 
+    /** The request's loop-detection hash, ending the branch of every Via this proxy adds for it. */
+    volatile String loopHash;
+
     private ClientTransaction client;
     private Destination destination;
     private boolean provisionalSeen;

@@ -32,6 +32,21 @@ final class RequestChecks {
         }
     }
 
+    /**
+     * RFC 5393: Max-Breadth, when present, is a number. The proxy never forks in parallel, so it
+     * never needs more breadth than it gets and forwards the header unchanged (no 440 applies).
+     */
+    static void checkMaxBreadth(Request request) throws Rejection {
+        javax.sip.header.Header mb = request.getHeader("Max-Breadth");
+        if (mb != null) {
+            String text = mb.toString();
+            String value = text.substring(text.indexOf(':') + 1).trim();
+            if (!value.matches("\\d{1,9}")) {
+                throw new Rejection(400, "Max-Breadth '" + value + "' is not a number");
+            }
+        }
+    }
+
     /** Step 6: every Proxy-Require option tag must be one the proxy supports. */
     static void checkProxyRequire(Request request, Set<String> supported) throws Rejection {
         ListIterator<?> it = request.getHeaders(ProxyRequireHeader.NAME);

@@ -107,15 +107,65 @@ final class RequestForwarder {
         }
     }
 
+    /**
+     * RFC 3261 section 16.4: a previous hop that is a strict router put this proxy's Record-Route
+     * value into the Request-URI; the real Request-URI is the last Route entry. Returns the
+     * replaced Request-URI (it carries the dialog's SIP Server), or null if nothing was done.
+     */
+    SipURI restoreFromStrictRouter(Request copy) {
+        if (!(copy.getRequestURI() instanceof SipURI uri) || uri.getUser() != null || !uri.hasLrParam()
+                || !isThisProxy(uri.getHost(), uri.getPort())) {
+            return null;
+        }
+        java.util.List<RouteHeader> routes = new java.util.ArrayList<>();
+        java.util.ListIterator<?> it = copy.getHeaders(RouteHeader.NAME);
+        while (it.hasNext()) {
+            routes.add((RouteHeader) it.next());
+        }
+        if (routes.isEmpty()) {
+            return null;
+        }
+        RouteHeader last = routes.remove(routes.size() - 1);
+        copy.setRequestURI(last.getAddress().getURI());
+        copy.removeHeader(RouteHeader.NAME);
+        for (RouteHeader r : routes) {
+            copy.addHeader(r);
+        }
+        return uri;
+    }
+
+    /**
+     * RFC 3261 section 16.6 step 6: when the next hop (the top Route) is a strict router (no
+     * {@code ;lr}), the Request-URI goes to the end of the Route set and the top Route becomes the
+     * Request-URI.
+     */
+    void postprocessForStrictRouter(Request copy) throws SipException {
+        RouteHeader top = (RouteHeader) copy.getHeader(RouteHeader.NAME);
+        if (top == null || !(top.getAddress().getURI() instanceof SipURI uri) || uri.hasLrParam()) {
+            return;
+        }
+        javax.sip.address.URI requestUri = copy.getRequestURI();
+        copy.removeFirst(RouteHeader.NAME);
+        copy.setRequestURI(uri);
+        copy.addLast(transport.headerFactory().createRouteHeader(transport.addressFactory().createAddress(requestUri)));
+    }
+
     /** Step 8: this proxy's Via with a fresh branch on top, and the chosen hop attached for the stack's router. */
     Request branchCopy(Request base, Destination to, boolean copy) throws ParseException, InvalidArgumentException, SipException {
+        return branchCopy(base, to, copy, null);
+    }
+
+    /** As above, with the request's loop-detection hash ending the branch (may be null). */
+    Request branchCopy(Request base, Destination to, boolean copy, String loopHash)
+            throws ParseException, InvalidArgumentException, SipException {
         Request out = copy ? (Request) base.clone() : base;
         int port = transport.port(to.transport());
         if (port < 0) {
             throw new SipException("the proxy has no " + to.transport() + " listening point");
         }
         ViaHeader via = transport.headerFactory().createViaHeader(
-                transport.advertisedHost(to.host()), port, to.transport().token(), ids.newBranch());
+                transport.advertisedHost(to.host()), port, to.transport().token(),
+                loopHash == null ? ids.newBranch() : ids.newBranch(loopHash));
         via.setRPort();
         out.addFirst(via);
         ((SIPMessage) out).setApplicationData(to.hop());
