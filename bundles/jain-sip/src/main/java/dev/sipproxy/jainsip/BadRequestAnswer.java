@@ -20,7 +20,12 @@ final class BadRequestAnswer {
     }
 
     static void send(MessageChannel channel, byte[] request, String reason) {
-        StringBuilder b = new StringBuilder("SIP/2.0 400 Bad Request (").append(reason).append(")\r\n");
+        answer(channel, request, "400 Bad Request (" + reason + ")");
+    }
+
+    /** Answers with {@code statusAndReason}, such as "513 Message Too Large". */
+    static void answer(MessageChannel channel, byte[] request, String statusAndReason) {
+        StringBuilder b = new StringBuilder("SIP/2.0 ").append(statusAndReason).append("\r\n");
         boolean via = false;
         for (String line : HeaderScan.headerLines(request)) {
             int colon = line.indexOf(':');

@@ -28,10 +28,29 @@ import java.text.ParseException;
  * </ul>
  */
 public class StrictMessageParser extends StringMsgParser {
+    private final java.util.function.IntSupplier maxMessageSize;
+
+    public StrictMessageParser() {
+        this(() -> Integer.MAX_VALUE);
+    }
+
+    /** @param maxMessageSize larger messages are answered 513 (when possible) and dropped; 0: no limit */
+    public StrictMessageParser(java.util.function.IntSupplier maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
 
     @Override
     public SIPMessage parseSIPMessage(byte[] msg, boolean readBody, boolean strict, ParseExceptionListener listener)
             throws ParseException {
+        int max = maxMessageSize.getAsInt();
+        // The stack reads a UDP datagram into a buffer of this size: a message that fills it was cut short.
+        if (max > 0 && msg.length >= max) {
+            MalformedMessageLog.refused("message larger than " + max + " bytes", msg);
+            if (listener instanceof MessageChannel channel && msg.length > 0 && msg[0] != 'S') {
+                BadRequestAnswer.answer(channel, msg, "513 Message Too Large");
+            }
+            return null; // dropped
+        }
         SIPMessage message;
         try {
             message = super.parseSIPMessage(msg, readBody, strict, listener == null ? null : new CleanListener(listener));

@@ -8,6 +8,7 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 public final class StrictMessageParserFactory implements MessageParserFactory {
     @Override
     public MessageParser createMessageParser(SIPTransactionStack stack) {
-        return new StrictMessageParser();
+        // read per message: the stack sets its limit after it creates the factory
+        return new StrictMessageParser(stack::getMaxMessageSize);
     }
 }
