@@ -56,6 +56,7 @@ public abstract class ProxyTestSupport {
         int primary = freePort();
         int backup = freePort();
         int endpoint = freePort();
+        int http = freePort();
         return new Option[] {
             karafDistributionConfiguration().frameworkUrl("file:" + distribution).karafVersion("4.4.10")
                     .name("sip-proxy").unpackDirectory(new File(workdir)).useDeployFolder(false),
@@ -75,6 +76,13 @@ public abstract class ProxyTestSupport {
             editConfigurationFilePut("etc/system.properties", "itest.primary.port", Integer.toString(primary)),
             editConfigurationFilePut("etc/system.properties", "itest.backup.port", Integer.toString(backup)),
             editConfigurationFilePut("etc/system.properties", "itest.endpoint.port", Integer.toString(endpoint)),
+            // management HTTP: Jetty reads the framework property before Config Admin delivers the .cfg, so both
+            editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.osgi.service.http.port", Integer.toString(http)),
+            editConfigurationFilePut("etc/config.properties", "org.osgi.service.http.port", Integer.toString(http)),
+            editConfigurationFilePut("etc/system.properties", "itest.http.port", Integer.toString(http)),
+            // an admin user of the karaf JAAS realm (Karaf 4.4 ships every user commented out)
+            editConfigurationFilePut("etc/users.properties", "admin", "secret,_g_:admingroup"),
+            editConfigurationFilePut("etc/users.properties", "_g_:admingroup", "group,admin,manager,viewer,systembundles,ssh"),
             editConfigurationFilePut("etc/system.properties", "sipp.scenarios", System.getProperty("sipp.scenarios")),
             editConfigurationFilePut("etc/system.properties", "itest.workdir",
                     new File(workdir).getAbsoluteFile().getParent() + "/sipp-" + getClass().getSimpleName()),
@@ -108,6 +116,11 @@ public abstract class ProxyTestSupport {
 
     protected static int backupPort() {
         return Integer.getInteger("itest.backup.port");
+    }
+
+    /** The management HTTP port (Felix HTTP Jetty) on 127.0.0.1. */
+    protected static int httpPort() {
+        return Integer.getInteger("itest.http.port");
     }
 
     protected static int endpointPort() {
