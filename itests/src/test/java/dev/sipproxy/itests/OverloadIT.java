@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import dev.sipproxy.api.AdmissionStatistics;
+import dev.sipproxy.api.AlarmService;
 
 import java.time.Duration;
 
@@ -29,6 +30,13 @@ public class OverloadIT extends ProxyTestSupport {
     @Inject
     protected AdmissionStatistics admission;
 
+    @Inject
+    protected AlarmService alarms;
+
+    private boolean overloadAlarm() {
+        return alarms.active().stream().anyMatch(a -> a.id().equals("OVERLOAD"));
+    }
+
     @After
     public void rateOff() throws Exception {
         updateConfig(PID, "overload-ctrl-dialog-rate", "0");
@@ -48,7 +56,9 @@ public class OverloadIT extends ProxyTestSupport {
         long rejectedBefore = admission.rejectedDialogs();
         try (Sipp uas = Sipp.uas("uas.xml").localPort(primaryPort()).start();
              Sipp uac = Sipp.uac("uac_admit.xml").remote(proxyPort()).calls(offered).rate(100).start()) {
+            await("overload alarm raised", Duration.ofSeconds(20), this::overloadAlarm);
             assertAllCallsSucceeded(uac, offered, Duration.ofSeconds(90));
+            await("overload alarm cleared once nothing is refused", Duration.ofSeconds(10), () -> !overloadAlarm());
             long admitted = admission.admittedDialogs() - admittedBefore;
             long rejected = admission.rejectedDialogs() - rejectedBefore;
             long completed = uas.awaitSuccessful(admitted, Duration.ofSeconds(10)).successful();

@@ -7,7 +7,7 @@ import java.util.Objects;
  * ({@code subject}, such as a pair or an instance), how bad, since when, how often.
  *
  * @param id        stable identifier of the kind of alarm, e.g. {@code SIPS_HA_PAIR_UNAVAILABLE}
- * @param event     the catalogue event it stems from
+ * @param event     the catalogue event it stems from; null for an alarm no catalogue event describes (overload)
  * @param severity  how bad it is
  * @param subject   what it is about, e.g. {@code pair:default}
  * @param text      a sentence for the operator
@@ -21,9 +21,13 @@ public record Alarm(String id, ProxyEvent event, ProxyEvent.Severity severity, S
 
     public Alarm {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(event, "event");
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(subject, "subject");
+    }
+
+    /** The id of the event it stems from, 0 if none. */
+    public int eventId() {
+        return event == null ? 0 : event.id();
     }
 
     public boolean active() {

@@ -11,7 +11,11 @@ public interface AlarmService {
     String TOPIC_RAISED = "dev/sipproxy/alarm/RAISED";
     String TOPIC_CLEARED = "dev/sipproxy/alarm/CLEARED";
 
+    /** Raises an alarm stemming from {@code event}, with that event's severity. */
     void raise(String id, ProxyEvent event, String subject, String text);
+
+    /** Raises an alarm that no catalogue event describes (such as overload). */
+    void raise(String id, ProxyEvent.Severity severity, String subject, String text);
 
     void clear(String id, String subject, String text);
 

@@ -40,6 +40,15 @@ public class AlarmRegistry implements AlarmService {
 
     @Override
     public void raise(String id, ProxyEvent event, String subject, String text) {
+        raise(id, event, event.severity(), subject, text);
+    }
+
+    @Override
+    public void raise(String id, ProxyEvent.Severity severity, String subject, String text) {
+        raise(id, null, severity, subject, text);
+    }
+
+    private void raise(String id, ProxyEvent event, ProxyEvent.Severity severity, String subject, String text) {
         long now = System.currentTimeMillis();
         Alarm alarm;
         boolean isNew;
@@ -47,15 +56,15 @@ public class AlarmRegistry implements AlarmService {
             Alarm old = active.get(id + "/" + subject);
             isNew = old == null;
             alarm = isNew
-                    ? new Alarm(id, event, event.severity(), subject, text, now, now, 1, 0)
-                    : new Alarm(id, event, event.severity(), subject, text, old.firstSeen(), now, old.count() + 1, 0);
+                    ? new Alarm(id, event, severity, subject, text, now, now, 1, 0)
+                    : new Alarm(id, event, severity, subject, text, old.firstSeen(), now, old.count() + 1, 0);
             active.put(alarm.key(), alarm);
             if (isNew) {
                 remember(alarm);
             }
         }
         if (isNew) {
-            LOG.warn("ALARM RAISED [{} {}] {} {}: {}", event.id(), event.name(), id, subject, text);
+            LOG.warn("ALARM RAISED [{}] {} {}: {}", tag(event), id, subject, text);
             post(TOPIC_RAISED, alarm);
         }
     }
@@ -72,7 +81,7 @@ public class AlarmRegistry implements AlarmService {
                     old.count(), System.currentTimeMillis());
             remember(cleared);
         }
-        LOG.info("ALARM CLEARED [{} {}] {} {}: {}", cleared.event().id(), cleared.event().name(), id, subject, text);
+        LOG.info("ALARM CLEARED [{}] {} {}: {}", tag(cleared.event()), id, subject, text);
         post(TOPIC_CLEARED, cleared);
     }
 
@@ -88,6 +97,10 @@ public class AlarmRegistry implements AlarmService {
         return new ArrayList<>(history);
     }
 
+    private static String tag(ProxyEvent event) {
+        return event == null ? "no catalogue event" : event.id() + " " + event.name();
+    }
+
     private void remember(Alarm alarm) {
         history.addFirst(alarm);
         while (history.size() > HISTORY) {
@@ -100,7 +113,7 @@ public class AlarmRegistry implements AlarmService {
         if (ea != null) {
             Map<String, Object> props = new HashMap<>();
             props.put("id", alarm.id());
-            props.put("event", alarm.event().id());
+            props.put("event", alarm.eventId());
             props.put("severity", alarm.severity().name());
             props.put("subject", alarm.subject());
             props.put("text", alarm.text());

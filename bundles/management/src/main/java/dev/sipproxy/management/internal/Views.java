@@ -175,7 +175,7 @@ public final class Views {
     }
 
     private static void alarm(Json j, Alarm a) {
-        j.object().field("id", a.id()).field("eventId", a.event().id()).field("event", a.event().name())
+        j.object().field("id", a.id()).field("eventId", a.eventId()).field("event", a.event() == null ? "" : a.event().name())
                 .field("severity", a.severity().name()).field("subject", a.subject()).field("text", a.text())
                 .field("firstSeen", a.firstSeen()).field("lastSeen", a.lastSeen()).field("count", a.count())
                 .field("clearedAt", a.clearedAt()).field("active", a.active()).end();

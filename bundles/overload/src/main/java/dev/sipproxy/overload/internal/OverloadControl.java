@@ -2,6 +2,7 @@ package dev.sipproxy.overload.internal;
 
 import dev.sipproxy.api.AdmissionControl;
 import dev.sipproxy.api.AdmissionStatistics;
+import dev.sipproxy.api.AlarmService;
 import dev.sipproxy.api.EventLog;
 import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.config.ConfigValues;
@@ -18,6 +19,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,12 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
     private final ScheduledExecutorService checker;
     private final long quietNanos;
     private volatile OverloadSettings settings;
+
+    /** Alarm raised while new dialogs are being refused. */
+    public static final String ALARM_OVERLOAD = "OVERLOAD";
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AlarmService alarms;
 
     @Activate
     public OverloadControl(Map<String, Object> properties) {
@@ -160,11 +170,20 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
         OverloadSettings s = settings;
         LOG.warn("Overload: new dialogs above overload-ctrl-dialog-rate {}/s (burst {}) are answered 503 with Retry-After {}",
                 s.dialogRate(), s.burst(), s.retryAfter());
+        AlarmService a = alarms;
+        if (a != null) {
+            a.raise(ALARM_OVERLOAD, dev.sipproxy.api.ProxyEvent.Severity.MAJOR, "overload:dialog-rate",
+                    "new dialogs above " + s.dialogRate() + "/s are refused with 503");
+        }
     }
 
-    /** Called once when no new dialog was refused for a while. The overload alarm will be cleared here. */
+    /** Called once when no new dialog was refused for a while: clears the overload alarm. */
     private void overloadEnded() {
         LOG.info("Overload over: no new dialog refused for {} s; overload-ctrl-dialog-rate {}/s; {} dialogs refused so far",
                 TimeUnit.NANOSECONDS.toMillis(quietNanos) / 1000.0, settings.dialogRate(), rejected.sum());
+        AlarmService a = alarms;
+        if (a != null) {
+            a.clear(ALARM_OVERLOAD, "overload:dialog-rate", "no new dialog refused for a while");
+        }
     }
 }

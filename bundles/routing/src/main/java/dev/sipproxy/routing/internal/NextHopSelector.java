@@ -54,8 +54,15 @@ final class NextHopSelector {
     Destination toServingPair(RoutingSettings settings) throws Rejection {
         PairState pair = servingPair(settings);
         Optional<MemberState> member = pair.activeMember();
+        if (member.isEmpty() && settings.fallbackSipServer().isPresent()) {
+            Optional<PairState> fallback = pairs.pair(settings.fallbackSipServer().get());
+            if (fallback.isPresent() && fallback.get().activeMember().isPresent()) {
+                return toMember(fallback.get(), fallback.get().activeMember().get());
+            }
+        }
         if (member.isEmpty()) {
-            throw new Rejection(503, "SIP Server pair '" + pair.pair().name() + "' is out of service", settings.retryAfter());
+            throw new Rejection(503, "SIP Server pair '" + pair.pair().name() + "' is out of service"
+                    + settings.fallbackSipServer().map(f -> ", and so is its fallback '" + f + "'").orElse(""), settings.retryAfter());
         }
         return toMember(pair, member.get());
     }

@@ -12,6 +12,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Name of the SIP Server pair that serves endpoint requests; empty: the only configured pair.")
     String serving$_$sipserver() default "";
 
+    @AttributeDefinition(name = "fallback-sipserver", required = false,
+            description = "Pair that takes endpoint requests while the serving pair is out of service; empty: none (503).")
+    String fallback$_$sipserver() default "";
+
     @AttributeDefinition(name = "record-route", description = "Record-Route dialog-creating requests so in-dialog requests come back through the proxy.")
     boolean record$_$route() default true;
 

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The checked routing configuration. */
-record RoutingSettings(Optional<String> servingSipServer, boolean recordRoute, int retryAfter,
+record RoutingSettings(Optional<String> servingSipServer, Optional<String> fallbackSipServer, boolean recordRoute, int retryAfter,
                        int failoverTimerMillis, Set<String> supportedProxyRequire) {
 
     static final int DEFAULT_RETRY_AFTER = 5;
@@ -18,6 +18,7 @@ record RoutingSettings(Optional<String> servingSipServer, boolean recordRoute, i
     static RoutingSettings parse(ConfigValues c) {
         return new RoutingSettings(
                 c.text("serving-sipserver"),
+                c.text("fallback-sipserver"),
                 c.bool("record-route", true),
                 c.integer("retry-after", DEFAULT_RETRY_AFTER, 0, 3600),
                 c.integer("failover-timer", DEFAULT_FAILOVER_TIMER_MS, 0, 32_000),

@@ -176,6 +176,24 @@ public class NextHopSelectorTest {
     }
 
     @Test
+    public void outOfServicePairSendsToTheFallbackPairWhenOneIsConfiguredAndInService() throws Rejection {
+        pairs.pair("A", TCP, "10.0.0.1:5070", false, "10.0.0.2:5070", false, null);
+        pairs.pair("F", TCP, "10.0.9.1:5070", true, null, false, MemberRole.PRIMARY);
+        Destination d = selector.toServingPair(Settings.of("serving-sipserver", "A", "fallback-sipserver", "F"));
+        assertEquals(new MemberRef("F", MemberRole.PRIMARY), d.member());
+        assertEquals("10.0.9.1", d.host());
+    }
+
+    @Test
+    public void outOfServiceFallbackMeans503() {
+        pairs.pair("A", TCP, "10.0.0.1:5070", false, "10.0.0.2:5070", false, null);
+        pairs.pair("F", TCP, "10.0.9.1:5070", false, null, false, null);
+        Rejection rej = rejected(() -> selector.toServingPair(Settings.of("serving-sipserver", "A", "fallback-sipserver", "F")));
+        assertEquals(503, rej.statusCode());
+        assertTrue(rej.getMessage(), rej.getMessage().contains("fallback 'F'"));
+    }
+
+    @Test
     public void outOfServicePairUsesTheDefaultRetryAfter() {
         pairs.pair("A", TCP, "10.0.0.1:5070", false, null, false, null);
         Rejection rej = rejected(() -> selector.toServingPair(defaults));

@@ -40,7 +40,7 @@ public class AlarmsCommand implements Action {
         table.column(history ? "Cleared" : "Text");
         table.emptyTableText(history ? "no alarm history" : "no active alarms");
         for (Alarm a : list) {
-            table.addRow().addContent(a.severity(), a.event().id(), a.id(), a.subject(), Tables.time(a.firstSeen()),
+            table.addRow().addContent(a.severity(), a.eventId(), a.id(), a.subject(), Tables.time(a.firstSeen()),
                     Tables.time(a.lastSeen()), a.count(), history ? (a.active() ? "active" : Tables.time(a.clearedAt())) : a.text());
         }
         table.print(System.out);
