@@ -56,6 +56,10 @@ public class PoolMonitorTest {
             log.add("raise " + id + " " + subject);
             active.put(id + "/" + subject, new Alarm(id, event, event.severity(), subject, text, 1, 1, 1, 0));
         }
+        @Override public void raise(String id, ProxyEvent.Severity severity, String subject, String text) {
+            log.add("raise " + id + " " + subject);
+            active.put(id + "/" + subject, new Alarm(id, null, severity, subject, text, 1, 1, 1, 0));
+        }
         @Override public void clear(String id, String subject, String text) {
             if (active.remove(id + "/" + subject) != null) {
                 log.add("clear " + id + " " + subject);
