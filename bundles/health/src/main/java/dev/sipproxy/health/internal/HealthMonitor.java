@@ -9,6 +9,7 @@ import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.SipServerPairs;
 import dev.sipproxy.api.config.ConfigValues;
 import dev.sipproxy.api.config.InvalidConfigException;
+import dev.sipproxy.api.transport.OptionsProbe;
 import dev.sipproxy.api.transport.SipTransport;
 
 import java.util.HashSet;

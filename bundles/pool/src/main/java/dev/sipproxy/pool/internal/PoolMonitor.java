@@ -6,9 +6,11 @@ import dev.sipproxy.api.EventLog;
 import dev.sipproxy.api.HostPort;
 import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.ProxyPool;
+import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.config.ConfigValues;
 import dev.sipproxy.api.config.InvalidConfigException;
 import dev.sipproxy.api.transport.ListeningPointInfo;
+import dev.sipproxy.api.transport.OptionsProbe;
 import dev.sipproxy.api.transport.SipTransport;
 
 import java.net.UnknownHostException;
@@ -382,7 +384,8 @@ public class PoolMonitor implements ProxyPool {
             failed(p, "host '" + p.address.host() + "' does not resolve");
             return;
         }
-        PeerProbe.send(transport, ip, p.address.port(), s.peerTimeoutMillis(), timer, (code, reason) -> {
+        SipTransportType t = transport.port(SipTransportType.UDP) > 0 ? SipTransportType.UDP : SipTransportType.TCP;
+        OptionsProbe.send(transport, ip, p.address.port(), t, s.peerTimeoutMillis(), timer, (code, reason) -> {
             p.inFlight = false;
             if (p.removed) {
                 return;

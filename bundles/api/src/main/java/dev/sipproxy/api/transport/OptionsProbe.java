@@ -1,8 +1,6 @@
-package dev.sipproxy.health.internal;
+package dev.sipproxy.api.transport;
 
 import dev.sipproxy.api.SipTransportType;
-import dev.sipproxy.api.transport.ClientTransactionCallback;
-import dev.sipproxy.api.transport.SipTransport;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.stack.HopImpl;
@@ -24,11 +22,12 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 
 /**
- * One OPTIONS request to one member, from the proxy's own address. Reports exactly once: the status
- * code of the first final response, or -1 with a reason (no final response within the timeout,
- * transport error). A late answer after the timeout is ignored.
+ * One OPTIONS request ({@code sip:ip:port}) from the proxy's own address, as the health monitor sends
+ * to SIP Server pair members and the pool to the other proxy instances. Reports exactly once: the
+ * status code of the first final response, or -1 with a reason (no final response within the
+ * timeout, transport error). A late answer after the timeout is ignored.
  */
-final class OptionsProbe implements ClientTransactionCallback {
+public final class OptionsProbe implements ClientTransactionCallback {
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     /** Called with (statusCode, reason): statusCode -1 means no answer. */
@@ -40,7 +39,8 @@ final class OptionsProbe implements ClientTransactionCallback {
         this.result = result;
     }
 
-    static void send(SipTransport transport, String ip, int port, SipTransportType t, int timeoutMillis,
+    /** @param result called once with (statusCode, reason); statusCode -1 means no answer */
+    public static void send(SipTransport transport, String ip, int port, SipTransportType t, int timeoutMillis,
                      ScheduledExecutorService timer, BiConsumer<Integer, String> result) {
         OptionsProbe probe = new OptionsProbe(result);
         try {
