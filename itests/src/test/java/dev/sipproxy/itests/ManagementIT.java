@@ -252,6 +252,40 @@ public class ManagementIT extends ProxyTestSupport {
         assertEquals(302, bare.statusCode());
     }
 
+    /**
+     * The status page as an operator sees it: headless Chromium (Debian's {@code chromium}, installed
+     * by .ci/run) loads it, its JavaScript fetches the JSON API, and the pair table it builds shows the
+     * live member states: the backup, taken out of service through the API, shows so; the primary is up.
+     */
+    @Test
+    public void statusPageInHeadlessChromiumShowsTheLiveMemberStates() throws Exception {
+        java.nio.file.Path chromium = java.nio.file.Paths.get("/usr/bin/chromium");
+        assertTrue("headless Chromium is needed (apt-get install chromium; .ci/run installs it)", java.nio.file.Files.isExecutable(chromium));
+        assertEquals(200, post("/sip-proxy/api/servers/default/backup/out-of-service", ADMIN).statusCode());
+        java.nio.file.Path profile = java.nio.file.Files.createTempDirectory("chromium-profile");
+        try {
+            Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic", "--user-data-dir=" + profile, "--virtual-time-budget=5000",
+                    "--dump-dom", "http://127.0.0.1:" + httpPort() + "/sip-proxy/")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] dom = p.getInputStream().readAllBytes();
+            assertTrue("chromium ended", p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            String page = new String(dom, StandardCharsets.UTF_8);
+            Matcher primary = Pattern.compile("<td class=\"member-state ([a-z-]+)\" data-pair=\"default\" data-member=\"primary\">([a-z-]+)</td>").matcher(page);
+            Matcher backup = Pattern.compile("<td class=\"member-state ([a-z-]+)\" data-pair=\"default\" data-member=\"backup\">([a-z-]+)</td>").matcher(page);
+            assertTrue("the page built a row for the primary:\n" + page, primary.find());
+            assertTrue("the page built a row for the backup:\n" + page, backup.find());
+            assertEquals("up", primary.group(2));
+            assertEquals("out-of-service", backup.group(2));
+        } finally {
+            post("/sip-proxy/api/servers/default/backup/in-service", ADMIN);
+            try (var files = java.nio.file.Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     @Test
     public void consoleCommandsShowAndSteerThePair() throws Exception {
         String servers = console("sip:servers");
