@@ -3,6 +3,7 @@ package dev.sipproxy.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.sipproxy.api.ProxyStatistics;
 import dev.sipproxy.api.SipTransportType;
 
 import java.net.DatagramPacket;
@@ -27,6 +28,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 public class CallRoutingIT extends ProxyTestSupport {
     private static final Duration CALLS_DEADLINE = Duration.ofSeconds(60);
 
+    @javax.inject.Inject
+    protected ProxyStatistics statistics;
+
     @Test
     public void udpCallsCompleteThroughTheProxyAndReachThePrimary() throws Exception {
         try (Sipp uas = Sipp.uas("uas.xml").localPort(primaryPort()).calls(200).start();
@@ -36,6 +40,8 @@ public class CallRoutingIT extends ProxyTestSupport {
             assertAllCallsSucceeded(uac, 200, CALLS_DEADLINE);
             assertEquals("calls completed at the primary", 200, uas.awaitSuccessful(200, Duration.ofSeconds(10)).successful());
         }
+        // nothing of a finished call stays in the proxy core
+        await("no INVITE left open", Duration.ofSeconds(10), () -> statistics.callsInProgress() == 0);
     }
 
     @Test

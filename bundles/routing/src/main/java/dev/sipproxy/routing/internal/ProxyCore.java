@@ -252,6 +252,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             } catch (TransactionUnavailableException badRequest) {
                 // the request itself is unfit to send (the stack's header checks): the caller's fault, not the next hop's
                 if (tx.claimFinal()) {
+                    finished(tx);
                     LOG.debug("{} refused: {}", out.getMethod(), badRequest.getMessage());
                     responses.send(tx.server, responses.create(Response.BAD_REQUEST, tx.server.getRequest()));
                 }
@@ -307,6 +308,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         int code = tx.cancelRequested() ? Response.REQUEST_TERMINATED
                 : statusCode == Response.SERVICE_UNAVAILABLE ? Response.SERVER_INTERNAL_ERROR : statusCode;
         if (tx.claimFinal()) {
+            finished(tx);
             responses.send(tx.server, responses.create(code, tx.server.getRequest()));
         }
     }
@@ -393,6 +395,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             }
             responses.send(tx.server, upstreamCopy(response));
         } else if (tx.claimFinal()) {
+            finished(tx);
             responses.send(tx.server, upstreamCopy(response));
         } else if (code < 300) {
             // A further 2xx (a forked downstream): every 2xx goes to the caller.
@@ -486,6 +489,17 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    /**
+     * A final response went upstream: the INVITE is no longer open to a CANCEL (a late CANCEL gets
+     * 481), and the proxy keeps nothing of it (the stack does not always report the end of a
+     * server transaction, so this is where the entry must go).
+     */
+    private void finished(ProxyTransaction tx) {
+        if (tx.cancelKey != null) {
+            openInvites.remove(tx.cancelKey, tx);
+        }
+    }
 
     /** A next hop that is this proxy itself (a Request-URI or Route naming it) would loop. */
     private Destination notToItself(Destination to) throws Rejection {
