@@ -1,14 +1,11 @@
 package dev.sipproxy.health.internal;
 
-import dev.sipproxy.api.EventLog;
 import dev.sipproxy.api.HealthControl;
 import dev.sipproxy.api.MemberRef;
 import dev.sipproxy.api.MemberState;
 import dev.sipproxy.api.PairState;
-import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.SipServerPairs;
-import dev.sipproxy.api.config.ConfigValues;
-import dev.sipproxy.api.config.InvalidConfigException;
+import dev.sipproxy.api.config.LastGoodConfig;
 import dev.sipproxy.api.transport.OptionsProbe;
 import dev.sipproxy.api.transport.SipTransport;
 
@@ -112,17 +109,13 @@ public class HealthMonitor implements HealthControl {
     }
 
     private static HealthSettings parseOr(Map<String, Object> properties, HealthSettings lastGood) {
-        try {
-            HealthSettings s = HealthSettings.parse(new ConfigValues(properties));
+        HealthSettings s = LastGoodConfig.parseOrKeep(PID, properties, HealthSettings::parse, lastGood);
+        if (s != lastGood) {
             LOG.info("Health monitoring: {}", s.probingOn()
                     ? "OPTIONS every " + s.oosCheckSeconds() + " s (" + s.oosForceSeconds() + " s out of service), timeout "
                     + s.probeTimeoutMillis() + " ms" : "off (oos-check = 0)");
-            return s;
-        } catch (InvalidConfigException e) {
-            EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "{} update refused: {}; the last good health settings stay in force",
-                    PID, e.getMessage());
-            return lastGood;
         }
+        return s;
     }
 
     private void tick() {

@@ -3,10 +3,8 @@ package dev.sipproxy.overload.internal;
 import dev.sipproxy.api.AdmissionControl;
 import dev.sipproxy.api.AdmissionStatistics;
 import dev.sipproxy.api.AlarmService;
-import dev.sipproxy.api.EventLog;
 import dev.sipproxy.api.ProxyEvent;
-import dev.sipproxy.api.config.ConfigValues;
-import dev.sipproxy.api.config.InvalidConfigException;
+import dev.sipproxy.api.config.LastGoodConfig;
 
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -107,15 +105,11 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
     }
 
     private static OverloadSettings parseOr(Map<String, Object> properties, OverloadSettings lastGood) {
-        try {
-            OverloadSettings s = OverloadSettings.parse(new ConfigValues(properties));
+        OverloadSettings s = LastGoodConfig.parseOrKeep(PID, properties, OverloadSettings::parse, lastGood);
+        if (s != lastGood) {
             LOG.info("Overload control settings: {}", s);
-            return s;
-        } catch (InvalidConfigException e) {
-            EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "{} update refused: {}; the last good overload control settings stay in force",
-                    PID, e.getMessage());
-            return lastGood;
         }
+        return s;
     }
 
     // ---- AdmissionControl -----------------------------------------------------------------------

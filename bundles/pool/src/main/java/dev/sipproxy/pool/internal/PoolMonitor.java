@@ -7,8 +7,7 @@ import dev.sipproxy.api.HostPort;
 import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.ProxyPool;
 import dev.sipproxy.api.SipTransportType;
-import dev.sipproxy.api.config.ConfigValues;
-import dev.sipproxy.api.config.InvalidConfigException;
+import dev.sipproxy.api.config.LastGoodConfig;
 import dev.sipproxy.api.transport.ListeningPointInfo;
 import dev.sipproxy.api.transport.OptionsProbe;
 import dev.sipproxy.api.transport.SipTransport;
@@ -212,13 +211,7 @@ public class PoolMonitor implements ProxyPool {
     // ---- configuration --------------------------------------------------------------------------
 
     private static PoolSettings parseOr(Map<String, Object> properties, PoolSettings lastGood) {
-        try {
-            return PoolSettings.parse(new ConfigValues(properties));
-        } catch (InvalidConfigException e) {
-            EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "{} update refused: {}; the last good pool settings stay in force",
-                    PID, e.getMessage());
-            return lastGood;
-        }
+        return LastGoodConfig.parseOrKeep(PID, properties, PoolSettings::parse, lastGood);
     }
 
     /** Finds this instance in the list, updates the peers to probe, and raises or clears the own-address alarm. */

@@ -8,8 +8,7 @@ import dev.sipproxy.api.ProxyPool;
 import dev.sipproxy.api.ProxyStatistics;
 import dev.sipproxy.api.SipServerPairs;
 import dev.sipproxy.api.SipTransportType;
-import dev.sipproxy.api.config.ConfigValues;
-import dev.sipproxy.api.config.InvalidConfigException;
+import dev.sipproxy.api.config.LastGoodConfig;
 import dev.sipproxy.api.transport.SipMessageHandler;
 import dev.sipproxy.api.transport.SipTransport;
 
@@ -122,15 +121,11 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     }
 
     private static RoutingSettings parseOr(Map<String, Object> properties, RoutingSettings lastGood) {
-        try {
-            RoutingSettings s = RoutingSettings.parse(new ConfigValues(properties));
+        RoutingSettings s = LastGoodConfig.parseOrKeep(PID, properties, RoutingSettings::parse, lastGood);
+        if (s != lastGood) {
             LOG.info("Routing settings: {}", s);
-            return s;
-        } catch (InvalidConfigException e) {
-            EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "{} update refused: {}; the last good routing settings stay in force",
-                    PID, e.getMessage());
-            return lastGood;
         }
+        return s;
     }
 
     // ---- requests -------------------------------------------------------------------------------

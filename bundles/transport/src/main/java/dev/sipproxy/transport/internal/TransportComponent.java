@@ -1,9 +1,6 @@
 package dev.sipproxy.transport.internal;
 
-import dev.sipproxy.api.EventLog;
-import dev.sipproxy.api.ProxyEvent;
-import dev.sipproxy.api.config.ConfigValues;
-import dev.sipproxy.api.config.InvalidConfigException;
+import dev.sipproxy.api.config.LastGoodConfig;
 import dev.sipproxy.api.transport.SipMessageHandler;
 import dev.sipproxy.api.transport.SipTransport;
 
@@ -77,13 +74,7 @@ public class TransportComponent {
     }
 
     private static TransportSettings parseOr(Map<String, Object> properties, TransportSettings lastGood) {
-        try {
-            return TransportSettings.parse(new ConfigValues(properties));
-        } catch (InvalidConfigException e) {
-            EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "{} {} refused: {}; the last good transport settings stay in force",
-                    PID, "update", e.getMessage());
-            return lastGood;
-        }
+        return LastGoodConfig.parseOrKeep(PID, properties, TransportSettings::parse, lastGood);
     }
 
     private synchronized void start() {
