@@ -156,6 +156,11 @@ public class HealthFailoverIT extends ProxyTestSupport {
         try (Sipp primary = Sipp.uas("uas_ha.xml").localPort(primaryPort()).start()) {
             await("primary up", PAIR_STATE_DEADLINE, () -> primaryState().map(MemberState::up).orElse(false)
                     && primaryState().get().lastResponseMillis() > 0);
+            // settled: calls on the primary and the (absent) backup known to be down, so that no
+            // failover probe of the primary falls between two regular ones
+            awaitActive(MemberRole.PRIMARY);
+            await("backup down", PAIR_STATE_DEADLINE, () -> pairs.pair("default").flatMap(p -> p.member(MemberRole.BACKUP))
+                    .map(m -> !m.up()).orElse(false));
             long oneSecond = probeInterval();
             updateConfig("dev.sipproxy.health", "oos-check", "3");
             probeInterval(); // the first interval after the change may be a short one
