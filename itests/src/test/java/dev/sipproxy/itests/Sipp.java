@@ -120,6 +120,10 @@ public final class Sipp implements AutoCloseable {
             Path stat = dir.resolve(name + ".csv");
             Path err = dir.resolve(name + "-errors.log");
             Path out = dir.resolve(name + ".out");
+            // The folder outlives the run: an earlier build's files of the same name must not be read as this run's
+            Files.deleteIfExists(stat);
+            Files.deleteIfExists(err);
+            Files.deleteIfExists(out);
             List<String> cmd = new ArrayList<>(List.of("sipp", "-sf",
                     Paths.get(System.getProperty("sipp.scenarios"), scenario).toString()));
             if (remote != null) {
