@@ -3,6 +3,7 @@ package dev.sipproxy.alarms.internal;
 import dev.sipproxy.api.Alarm;
 import dev.sipproxy.api.AlarmService;
 import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.state.SavedState;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,8 +13,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -35,8 +40,41 @@ public class AlarmRegistry implements AlarmService {
     private final Map<String, Alarm> active = new LinkedHashMap<>();
     private final Deque<Alarm> history = new ArrayDeque<>();
 
+    private static final String STATE = "alarms";
+
+    private final BundleContext context;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+
+    @Activate
+    public AlarmRegistry(BundleContext context) {
+        this.context = context;
+        SavedState.load(context, STATE).ifPresent(p -> {
+            synchronized (this) {
+                SavedAlarms.read(p, "active").forEach(a -> active.put(a.key(), a));
+                history.addAll(SavedAlarms.read(p, "history"));
+            }
+            LOG.info("Alarms kept from before the restart of the alarms bundle: {} active, {} in the history",
+                    active.size(), history.size());
+        });
+    }
+
+    /** Outside a framework (unit tests): nothing is kept. */
+    AlarmRegistry() {
+        this.context = null;
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        if (context == null) {
+            return;
+        }
+        Properties p = new Properties();
+        SavedAlarms.write(p, "active", new ArrayList<>(active.values()));
+        SavedAlarms.write(p, "history", new ArrayList<>(history));
+        SavedState.save(context, STATE, p);
+    }
 
     @Override
     public void raise(String id, ProxyEvent event, String subject, String text) {

@@ -70,6 +70,23 @@ final class PairEntry {
         return publish(before);
     }
 
+    /**
+     * Takes over what an earlier start of the health bundle knew of the members whose address is
+     * unchanged: up or down, operator action, last answer; and which member was active.
+     */
+    synchronized Change restore(SavedPairs.Saved saved) {
+        PairState before = snapshot;
+        for (MemberState old : saved.members().values()) {
+            MemberState m = members.get(old.role());
+            if (m != null && m.address().equals(old.address())) {
+                members.put(old.role(), new MemberState(old.role(), m.address(), m.ip(), old.up(), old.adminDown(),
+                        old.lastResponseMillis(), old.lastStatusCode(), old.consecutiveFailures()));
+            }
+        }
+        saved.active().filter(this::usable).ifPresent(role -> active = role);
+        return publish(before);
+    }
+
     synchronized Change answered(MemberRole role, int statusCode, long now) {
         PairState before = snapshot;
         MemberState m = members.get(role);

@@ -10,6 +10,7 @@ import dev.sipproxy.api.PairState;
 import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.ServerPair;
 import dev.sipproxy.api.SipServerPairs;
+import dev.sipproxy.api.state.SavedState;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -22,7 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -35,11 +40,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link SipServerPairs} service: every configured pair with its live state. Pairs come and go
  * with their factory configurations; a changed pair keeps the state of the members whose address
- * did not change.
+ * did not change. The states are handed over to the next start of the bundle (an update or restart
+ * keeps a member that was down, down).
  */
 @Component(service = {SipServerPairs.class, PairRegistry.class}, immediate = true)
 public class PairRegistry implements SipServerPairs {
     private static final Logger LOG = LoggerFactory.getLogger(PairRegistry.class);
+    private static final String STATE = "pairs";
+
+    private final BundleContext context;
+    /** What the previous start of this bundle knew, taken by each pair as it is configured. */
+    private final SavedPairs saved;
 
     /** Which definition is which pair name (a definition may be renamed by an update). */
     private final Map<PairDefinition, String> names = new IdentityHashMap<>();
@@ -52,6 +63,17 @@ public class PairRegistry implements SipServerPairs {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+
+    @Activate
+    public PairRegistry(BundleContext context) {
+        this.context = context;
+        this.saved = SavedState.load(context, STATE).map(SavedPairs::read).orElseGet(SavedPairs::none);
+    }
+
+    @Deactivate
+    void deactivate() {
+        SavedState.save(context, STATE, SavedPairs.write(pairs()));
+    }
 
     /** Alarm raised while a pair is out of service (subject {@code pair:NAME}). */
     public static final String ALARM_PAIR_UNAVAILABLE = "SIPS_HA_PAIR_UNAVAILABLE";
@@ -70,10 +92,17 @@ public class PairRegistry implements SipServerPairs {
     }
 
     synchronized void unbindDefinition(PairDefinition definition) {
+        if (context.getBundle().getState() == Bundle.STOPPING) {
+            return; // not removed: the bundle stops, and the pair's state goes to its next start
+        }
         String name = names.remove(definition);
         if (name != null && !names.containsValue(name)) {
             entries.remove(name);
             LOG.info("SIP Server pair '{}' removed", name);
+            AlarmService a = alarms;
+            if (a != null) {
+                a.clear(ALARM_PAIR_UNAVAILABLE, "pair:" + name, "SIP Server pair '" + name + "' removed from the configuration");
+            }
         }
         reindex();
     }
@@ -97,9 +126,17 @@ public class PairRegistry implements SipServerPairs {
         }
         PairEntry entry = entries.get(pair.name());
         if (entry == null) {
-            entries.put(pair.name(), new PairEntry(pair, PairRegistry::resolve));
+            entry = new PairEntry(pair, PairRegistry::resolve);
+            entries.put(pair.name(), entry);
             LOG.info("SIP Server pair '{}': primary {}, backup {}, {}", pair.name(), pair.primary(),
                     pair.backup().map(HostPort::toString).orElse("none"), pair.transport());
+            PairEntry restored = entry;
+            saved.take(pair.name()).ifPresent(s -> {
+                // No event, no alarm: they were logged and raised when the state first changed.
+                PairState state = restored.restore(s).after();
+                LOG.info("SIP Server pair '{}' keeps its state from before the restart of the health bundle: {}",
+                        pair.name(), describe(state));
+            });
         } else {
             report(entry.reconfigure(pair, PairRegistry::resolve));
             LOG.info("SIP Server pair '{}' reconfigured: primary {}, backup {}, {}", pair.name(), pair.primary(),
@@ -242,6 +279,15 @@ public class PairRegistry implements SipServerPairs {
             props.put("inService", state.inService());
             ea.postEvent(new Event(TOPIC_PAIR_STATE, props));
         }
+    }
+
+    private static String describe(PairState state) {
+        StringBuilder b = new StringBuilder(state.inService()
+                ? "active " + roleName(state.active().get()) : "out of service");
+        for (MemberState m : state.members()) {
+            b.append(", ").append(roleName(m.role())).append(m.usable() ? " up" : m.adminDown() ? " out of service (operator)" : " down");
+        }
+        return b.toString();
     }
 
     private static String roleName(MemberRole role) {

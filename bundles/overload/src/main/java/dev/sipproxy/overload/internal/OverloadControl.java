@@ -5,14 +5,17 @@ import dev.sipproxy.api.AdmissionStatistics;
 import dev.sipproxy.api.AlarmService;
 import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.config.LastGoodConfig;
+import dev.sipproxy.api.state.SavedState;
 
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -47,13 +50,23 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
 
     /** Alarm raised while new dialogs are being refused. */
     public static final String ALARM_OVERLOAD = "OVERLOAD";
+    /** Name of the counters handed over to the next start of this bundle. */
+    private static final String COUNTERS_STATE = "counters";
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AlarmService alarms;
 
+    /** Set when running in a framework: where the counters are handed over to the next start. */
+    private BundleContext context;
+
     @Activate
-    public OverloadControl(Map<String, Object> properties) {
+    public OverloadControl(BundleContext context, Map<String, Object> properties) {
         this(properties, System::nanoTime, OverloadState.DEFAULT_QUIET_NANOS, true);
+        this.context = context;
+        SavedState.load(context, COUNTERS_STATE).ifPresent(p -> {
+            admitted.add(SavedState.longValue(p, "admitted"));
+            rejected.add(SavedState.longValue(p, "rejected"));
+        });
     }
 
     /** For tests: a controllable clock, and no background check. */
@@ -93,6 +106,19 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
     void deactivate() {
         if (checker != null) {
             checker.shutdownNow();
+        }
+        // Stopped, it refuses nothing: an overload alarm would stay raised with nobody to clear it.
+        if (state.overloaded()) {
+            AlarmService a = alarms;
+            if (a != null) {
+                a.clear(ALARM_OVERLOAD, "overload:dialog-rate", "overload control stopped");
+            }
+        }
+        if (context != null) {
+            Properties p = new Properties();
+            p.setProperty("admitted", Long.toString(admitted.sum()));
+            p.setProperty("rejected", Long.toString(rejected.sum()));
+            SavedState.save(context, COUNTERS_STATE, p);
         }
     }
 

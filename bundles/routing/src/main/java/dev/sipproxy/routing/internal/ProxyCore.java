@@ -9,11 +9,14 @@ import dev.sipproxy.api.ProxyStatistics;
 import dev.sipproxy.api.SipServerPairs;
 import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.config.LastGoodConfig;
+import dev.sipproxy.api.state.SavedState;
+import dev.sipproxy.api.transport.ProxyContext;
 import dev.sipproxy.api.transport.SipMessageHandler;
 import dev.sipproxy.api.transport.SipTransport;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
 
 import java.net.InetAddress;
 import java.text.ParseException;
@@ -24,6 +27,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sip.ClientTransaction;
 import javax.sip.DialogTerminatedEvent;
@@ -37,6 +41,7 @@ import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.TransactionUnavailableException;
+import javax.sip.address.Hop;
 import javax.sip.address.SipURI;
 import javax.sip.header.AllowHeader;
 import javax.sip.header.CSeqHeader;
@@ -50,6 +55,7 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -72,8 +78,11 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = RoutingConfig.class)
 public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     static final String PID = "dev.sipproxy.routing";
+    /** Name of the counters handed over to the next start of this bundle. */
+    private static final String COUNTERS_STATE = "counters";
     private static final Logger LOG = LoggerFactory.getLogger(ProxyCore.class);
 
+    private final BundleContext context;
     private final SipTransport transport;
     private final SipServerPairs pairs;
     private final Identifiers ids = new Identifiers();
@@ -84,6 +93,8 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     private final ConcurrentMap<String, ProxyTransaction> openInvites = new ConcurrentHashMap<>();
     private final ProxyCounters counters = new ProxyCounters(openInvites::size);
     private volatile RoutingSettings settings;
+    /** Whether this start of the core took over a request from an earlier one yet (logged once). */
+    private final AtomicBoolean tookOverAny = new AtomicBoolean();
     /** Fires the failover timer of INVITEs sent to a pair member. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sip-proxy-failover-timer");
@@ -98,13 +109,16 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     private volatile ProxyPool pool;
 
     @Activate
-    public ProxyCore(@Reference SipTransport transport, @Reference SipServerPairs pairs, Map<String, Object> properties) {
+    public ProxyCore(BundleContext context, @Reference SipTransport transport, @Reference SipServerPairs pairs,
+                     Map<String, Object> properties) {
+        this.context = context;
         this.transport = transport;
         this.pairs = pairs;
         this.responses = new Responses(transport, ids, counters);
         this.forwarder = new RequestForwarder(transport, ids, () -> this.pool);
         this.selector = new NextHopSelector(pairs);
         this.settings = parseOr(properties, RoutingSettings.DEFAULTS);
+        SavedState.load(context, COUNTERS_STATE).ifPresent(counters::restore);
         EventLog.log(ProxyEvent.SPR_PROXY_INITIALIZED, "SIP proxy ready to route: listening on {}, endpoint calls go to pair {}",
                 transport.listeningPoints(), settings.servingSipServer().orElse("(the only configured pair)"));
     }
@@ -118,6 +132,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     void deactivate() {
         timer.shutdownNow();
         openInvites.clear();
+        SavedState.save(context, COUNTERS_STATE, counters.save());
     }
 
     private static RoutingSettings parseOr(Map<String, Object> properties, RoutingSettings lastGood) {
@@ -333,7 +348,11 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             return;
         }
         ProxyTransaction tx = openInvites.get(cancelKey(cancel));
-        if (tx == null) {
+        if (tx == null && server instanceof SIPServerTransaction st && st.getCanceledInviteTransaction() != null) {
+            // an INVITE proxied by this core's previous start (the table did not survive it), if the stack knows it
+            tx = contextOf(st.getCanceledInviteTransaction().getApplicationData());
+        }
+        if (tx == null || tx.finalResponseSent()) {
             responses.send(server, responses.create(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, cancel));
             return;
         }
@@ -363,8 +382,11 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             ClientTransaction client = event.getClientTransaction();
             if (client == null) {
                 forwardStray(response);
-            } else if (client.getApplicationData() instanceof ProxyTransaction tx && tx.isCurrent(client)) {
-                relay(tx, response);
+            } else {
+                ProxyTransaction tx = contextOf(client.getApplicationData());
+                if (tx != null && tx.isCurrent(client)) {
+                    relay(tx, response);
+                }
             }
         } catch (RuntimeException | ParseException | InvalidArgumentException e) {
             LOG.warn("Could not relay {} {}: {}", response.getStatusCode(), response.getReasonPhrase(), e.toString(), e);
@@ -421,6 +443,62 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         }
     }
 
+    /**
+     * The proxied request a transaction belongs to. One proxied by an earlier revision of this bundle
+     * (after a bundle update) carries an object of the old revision's class: it is taken over through
+     * its {@link ProxyContext} view, once, and the transactions then carry the new object.
+     */
+    private ProxyTransaction contextOf(Object applicationData) {
+        if (applicationData instanceof ProxyTransaction tx) {
+            return tx;
+        }
+        if (!(applicationData instanceof ProxyContext earlier)) {
+            return null;
+        }
+        ServerTransaction server = earlier.serverTransaction();
+        synchronized (server) {
+            if (server.getApplicationData() instanceof ProxyTransaction already) {
+                return already;
+            }
+            Request request = server.getRequest();
+            boolean invite = Request.INVITE.equals(request.getMethod());
+            ClientTransaction client = earlier.currentBranch();
+            ProxyTransaction tx = ProxyTransaction.takenOver(earlier, client == null ? null : destinationOf(client),
+                    invite ? cancelKey(request) : null);
+            server.setApplicationData(tx);
+            if (client != null) {
+                client.setApplicationData(tx);
+            }
+            if (invite && !tx.finalResponseSent()) {
+                openInvites.putIfAbsent(tx.cancelKey, tx);
+            }
+            if (tookOverAny.compareAndSet(false, true)) {
+                LOG.info("Taking over the requests in progress from an earlier start of the proxy core (a bundle update)");
+            }
+            LOG.debug("Took over {} {} from an earlier start of the proxy core", request.getMethod(), request.getRequestURI());
+            return tx;
+        }
+    }
+
+    /** Where a branch went, read back from its request (the hop the forwarder attached), with the pair member there. */
+    private Destination destinationOf(ClientTransaction client) {
+        if (((SIPMessage) client.getRequest()).getApplicationData() instanceof Hop hop) {
+            SipTransportType transportType;
+            try {
+                transportType = SipTransportType.parse(hop.getTransport());
+            } catch (IllegalArgumentException e) {
+                transportType = SipTransportType.UDP;
+            }
+            return new Destination(hop.getHost(), hop.getPort(), transportType,
+                    pairs.memberAt(hop.getHost(), hop.getPort()).orElse(null));
+        }
+        // not sent by this proxy's forwarder: its Request-URI, which is not a pair member
+        if (client.getRequest().getRequestURI() instanceof SipURI uri) {
+            return new Destination(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5060, SipTransportType.UDP, null);
+        }
+        return new Destination(client.getRequest().getRequestURI().toString(), 5060, SipTransportType.UDP, null);
+    }
+
     // ---- transaction events ---------------------------------------------------------------------
 
     @Override
@@ -429,7 +507,8 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             return;
         }
         ClientTransaction client = event.getClientTransaction();
-        if (client != null && client.getApplicationData() instanceof ProxyTransaction tx && tx.isCurrent(client)) {
+        ProxyTransaction tx = client == null ? null : contextOf(client.getApplicationData());
+        if (tx != null && tx.isCurrent(client)) {
             try {
                 branchFailed(tx, tx.destination(), "no answer", Response.REQUEST_TIMEOUT);
             } catch (ParseException | InvalidArgumentException | RuntimeException e) {
@@ -445,9 +524,8 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
 
     @Override
     public void processTransactionTerminated(TransactionTerminatedEvent event) {
-        if (event.isServerTransaction() && event.getServerTransaction().getApplicationData() instanceof ProxyTransaction tx
-                && tx.cancelKey != null) {
-            openInvites.remove(tx.cancelKey, tx);
+        if (event.isServerTransaction() && event.getServerTransaction().getApplicationData() instanceof ProxyTransaction tx) {
+            finished(tx);
         }
     }
 

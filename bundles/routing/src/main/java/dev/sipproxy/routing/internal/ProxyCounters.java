@@ -4,6 +4,7 @@ import dev.sipproxy.api.ProxyStatistics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -53,6 +54,49 @@ final class ProxyCounters implements ProxyStatistics {
 
     void failover() {
         failovers.increment();
+    }
+
+    /** The counts, to be handed over to the next start of the routing bundle. */
+    Properties save() {
+        Properties p = new Properties();
+        requests.forEach((m, a) -> p.setProperty("request." + m, Long.toString(a.sum())));
+        for (int i = 1; i < responseClasses.length; i++) {
+            p.setProperty("response." + i + "xx", Long.toString(responseClasses[i].sum()));
+        }
+        rejections.forEach((code, a) -> p.setProperty("rejection." + code, Long.toString(a.sum())));
+        p.setProperty("failovers", Long.toString(failovers.sum()));
+        return p;
+    }
+
+    /** Continues from counts an earlier start saved; unknown or unreadable entries are skipped. */
+    void restore(Properties p) {
+        for (String key : p.stringPropertyNames()) {
+            long value;
+            try {
+                value = Long.parseLong(p.getProperty(key));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (key.startsWith("request.")) {
+                LongAdder a = requests.get(key.substring("request.".length()));
+                if (a != null) {
+                    a.add(value);
+                }
+            } else if (key.startsWith("response.") && key.endsWith("xx") && key.length() == "response.1xx".length()) {
+                int c = key.charAt("response.".length()) - '0';
+                if (c >= 1 && c <= 6) {
+                    responseClasses[c].add(value);
+                }
+            } else if (key.startsWith("rejection.")) {
+                try {
+                    rejections.computeIfAbsent(Integer.parseInt(key.substring("rejection.".length())), k -> new LongAdder()).add(value);
+                } catch (NumberFormatException e) {
+                    // not a status code: skipped
+                }
+            } else if (key.equals("failovers")) {
+                failovers.add(value);
+            }
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sipproxy.routing.internal;
 
+import dev.sipproxy.api.transport.ProxyContext;
+
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Request;
@@ -9,8 +11,10 @@ import javax.sip.message.Request;
  * the caller, the current branch towards the next hop, and what has happened so far. The proxy
  * forwards to one branch at a time; a failed pair member may be replaced by the other member once.
  * All transitions are synchronized: responses, timeouts and a CANCEL arrive on different threads.
+ * <p>
+ * Seen as a {@link ProxyContext}, it can be taken over by a later revision of the routing bundle.
  */
-final class ProxyTransaction {
+final class ProxyTransaction implements ProxyContext {
     final ServerTransaction server;
     /** The request as it goes downstream, before the per-branch Via: the base of a retry. */
     final Request template;
@@ -26,11 +30,51 @@ final class ProxyTransaction {
     private boolean cancelRequested;
     private boolean finalSent;
     private int attempts;
+    /** False for a request taken over from an earlier core: its pristine template is gone, so no retry. */
+    private final boolean retryable;
 
     ProxyTransaction(ServerTransaction server, Request template, String cancelKey) {
+        this(server, template, cancelKey, true);
+    }
+
+    private ProxyTransaction(ServerTransaction server, Request template, String cancelKey, boolean retryable) {
         this.server = server;
         this.template = template;
         this.cancelKey = cancelKey;
+        this.retryable = retryable;
+    }
+
+    /**
+     * A request an earlier revision of the core proxied, taken over with what it had seen: its
+     * responses still reach the caller, a CANCEL still reaches its branch, but it is not retried.
+     */
+    static ProxyTransaction takenOver(ProxyContext earlier, Destination destination, String cancelKey) {
+        ProxyTransaction tx = new ProxyTransaction(earlier.serverTransaction(), earlier.serverTransaction().getRequest(),
+                cancelKey, false);
+        synchronized (tx) {
+            tx.client = earlier.currentBranch();
+            tx.destination = destination;
+            tx.attempts = 1;
+            tx.provisionalSeen = earlier.provisionalSeen();
+            tx.cancelRequested = earlier.cancelRequested();
+            tx.finalSent = earlier.finalResponseSent();
+        }
+        return tx;
+    }
+
+    @Override
+    public ServerTransaction serverTransaction() {
+        return server;
+    }
+
+    @Override
+    public synchronized ClientTransaction currentBranch() {
+        return client;
+    }
+
+    @Override
+    public synchronized boolean finalResponseSent() {
+        return finalSent;
     }
 
     synchronized void branchStarted(ClientTransaction client, Destination destination) {
@@ -62,7 +106,8 @@ final class ProxyTransaction {
         return first && cancelRequested && !finalSent;
     }
 
-    synchronized boolean provisionalSeen() {
+    @Override
+    public synchronized boolean provisionalSeen() {
         return provisionalSeen;
     }
 
@@ -75,7 +120,8 @@ final class ProxyTransaction {
         return provisionalSeen;
     }
 
-    synchronized boolean cancelRequested() {
+    @Override
+    public synchronized boolean cancelRequested() {
         return cancelRequested;
     }
 
@@ -94,6 +140,6 @@ final class ProxyTransaction {
      * it is the first attempt.
      */
     synchronized boolean mayRetry() {
-        return !finalSent && !cancelRequested && !provisionalSeen && attempts == 1;
+        return retryable && !finalSent && !cancelRequested && !provisionalSeen && attempts == 1;
     }
 }

@@ -3,7 +3,7 @@ package dev.sipproxy.transport.internal;
 import dev.sipproxy.api.transport.ClientTransactionCallback;
 import dev.sipproxy.api.transport.SipMessageHandler;
 
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
@@ -16,20 +16,72 @@ import javax.sip.TransactionTerminatedEvent;
 /**
  * The stack's one listener. Responses and timeouts of a client transaction that carries a
  * {@link ClientTransactionCallback} go to that callback; everything else goes to the current
- * {@link SipMessageHandler}. While
- * there is none (the proxy core is being updated), received messages are dropped, and the peers'
- * retransmissions bring them back once a handler is there again.
+ * {@link SipMessageHandler}.
+ * <p>
+ * While there is none (the routing bundle, or a bundle it needs, is being updated or restarted), a
+ * received request, response or timeout waits for the next handler, up to {@link #HANDLER_WAIT_MILLIS}:
+ * a swap takes a fraction of a second, and a message dropped then would cost the caller a
+ * retransmission interval (UDP) or the call (a response that the stack's transaction already
+ * absorbed, over TCP). After that wait it is dropped, and the peers' retransmissions bring it back.
  */
 final class HandlerDispatcher implements SipListener {
-    private final Supplier<SipMessageHandler> handler;
+    /** How long a message waits for a handler: longer than a bundle swap, shorter than the peers' transaction timers. */
+    static final long HANDLER_WAIT_MILLIS = 5000;
 
-    HandlerDispatcher(Supplier<SipMessageHandler> handler) {
-        this.handler = handler;
+    private final Object changed = new Object();
+    private volatile SipMessageHandler handler;
+    private volatile boolean closed;
+
+    void setHandler(SipMessageHandler h) {
+        synchronized (changed) {
+            handler = h;
+            changed.notifyAll();
+        }
+    }
+
+    void removeHandler(SipMessageHandler h) {
+        synchronized (changed) {
+            if (handler == h) {
+                handler = null;
+            }
+        }
+    }
+
+    /** The transport is going away: nothing waits any more. */
+    void close() {
+        synchronized (changed) {
+            closed = true;
+            changed.notifyAll();
+        }
+    }
+
+    /** The handler, waiting for one if there is none; null if none came in time. */
+    private SipMessageHandler awaitHandler() {
+        SipMessageHandler h = handler;
+        if (h != null || closed) {
+            return h;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDLER_WAIT_MILLIS);
+        synchronized (changed) {
+            while ((h = handler) == null && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(changed, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return h;
     }
 
     @Override
     public void processRequest(RequestEvent event) {
-        SipMessageHandler h = handler.get();
+        SipMessageHandler h = awaitHandler();
         if (h != null) {
             h.processRequest(event);
         }
@@ -42,7 +94,7 @@ final class HandlerDispatcher implements SipListener {
             callback.responseReceived(event);
             return;
         }
-        SipMessageHandler h = handler.get();
+        SipMessageHandler h = awaitHandler();
         if (h != null) {
             h.processResponse(event);
         }
@@ -55,7 +107,7 @@ final class HandlerDispatcher implements SipListener {
             callback.timedOut(event);
             return;
         }
-        SipMessageHandler h = handler.get();
+        SipMessageHandler h = awaitHandler();
         if (h != null) {
             h.processTimeout(event);
         }
@@ -63,7 +115,7 @@ final class HandlerDispatcher implements SipListener {
 
     @Override
     public void processIOException(IOExceptionEvent event) {
-        SipMessageHandler h = handler.get();
+        SipMessageHandler h = handler;
         if (h != null) {
             h.processIOException(event);
         }
@@ -71,7 +123,7 @@ final class HandlerDispatcher implements SipListener {
 
     @Override
     public void processTransactionTerminated(TransactionTerminatedEvent event) {
-        SipMessageHandler h = handler.get();
+        SipMessageHandler h = handler;
         if (h != null) {
             h.processTransactionTerminated(event);
         }

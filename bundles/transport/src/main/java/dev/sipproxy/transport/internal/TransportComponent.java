@@ -31,8 +31,7 @@ public class TransportComponent {
     static final String PID = "dev.sipproxy.transport";
 
     private final BundleContext context;
-    private final HandlerDispatcher dispatcher = new HandlerDispatcher(() -> this.handler);
-    private volatile SipMessageHandler handler;
+    private final HandlerDispatcher dispatcher = new HandlerDispatcher();
 
     private TransportSettings settings;
     private RunningStack running;
@@ -58,19 +57,18 @@ public class TransportComponent {
 
     @Deactivate
     synchronized void deactivate() {
+        dispatcher.close();
         stop();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindHandler(SipMessageHandler h) {
-        this.handler = h;
+        dispatcher.setHandler(h);
     }
 
     void unbindHandler(SipMessageHandler h) {
-        if (this.handler == h) {
-            this.handler = null;
-        }
+        dispatcher.removeHandler(h);
     }
 
     private static TransportSettings parseOr(Map<String, Object> properties, TransportSettings lastGood) {
