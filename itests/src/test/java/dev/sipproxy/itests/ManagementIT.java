@@ -7,15 +7,11 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import dev.sipproxy.api.MemberRole;
 import dev.sipproxy.api.PairState;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -23,11 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.inject.Inject;
-import javax.security.auth.Subject;
 
-import org.apache.karaf.jaas.boot.principal.RolePrincipal;
-import org.apache.karaf.jaas.boot.principal.UserPrincipal;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.After;
 import org.junit.Before;
@@ -315,25 +307,8 @@ public class ManagementIT extends ProxyTestSupport {
         return pairs.pair("default").flatMap(p -> p.member(role)).map(m -> m.adminDown()).orElseThrow();
     }
 
-    /** Runs a console command as an admin, the way Karaf's own itests do, and returns what it printed. */
     private String console(String command) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Subject subject = new Subject();
-        subject.getPrincipals().add(new UserPrincipal("admin"));
-        subject.getPrincipals().add(new RolePrincipal("admin"));
-        subject.getPrincipals().add(new RolePrincipal("manager"));
-        subject.getPrincipals().add(new RolePrincipal("viewer"));
-        Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out);
-        try {
-            Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-        } finally {
-            out.flush();
-            session.close();
-        }
-        String text = bytes.toString(StandardCharsets.UTF_8);
-        System.out.println("karaf@sip-proxy()> " + command + "\n" + text);
-        return text;
+        return new KarafConsole(sessionFactory).run(command);
     }
 
     private HttpResponse<String> get(String path, String credentials) throws Exception {
