@@ -273,7 +273,8 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             client.sendRequest();
             int failoverAfter = settings.failoverTimerMillis();
             if (failoverAfter > 0 && to.isPairMember() && tx.mayRetry()) {
-                timer.schedule(() -> failoverIfSilent(tx, client), failoverAfter, TimeUnit.MILLISECONDS);
+                long sentAt = System.currentTimeMillis();
+                timer.schedule(() -> failoverIfSilent(tx, client, sentAt), failoverAfter, TimeUnit.MILLISECONDS);
             }
         } catch (SipException e) {
             branchFailed(tx, to, "transport error towards " + to.host() + ":" + to.port() + ": " + e.getMessage(), Response.SERVICE_UNAVAILABLE);
@@ -282,11 +283,15 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
 
     /**
      * The failover timer: a branch to a pair member that has had no response at all is given up for
-     * the other member, if that one is usable.
+     * the other member, if that one is usable, unless the member is plainly alive: it answered
+     * something else in the second half of the wait. Then the silence is this proxy's own backlog
+     * (the member's answers wait in the stack's queue) or one lost datagram (retransmission covers
+     * it), and failing the member over would turn a busy proxy into an out-of-service pair.
      */
-    private void failoverIfSilent(ProxyTransaction tx, ClientTransaction client) {
+    private void failoverIfSilent(ProxyTransaction tx, ClientTransaction client, long sentAtMillis) {
         // Without a usable other member there is nothing to gain: the branch keeps its own timers.
         if (tx.isCurrent(client) && !tx.provisionalSeen() && tx.mayRetry()
+                && !answeredSince(tx.destination().member(), sentAtMillis + settings.failoverTimerMillis() / 2)
                 && selector.alternative(tx.destination().member()).isPresent()) {
             try {
                 branchFailed(tx, tx.destination(), "no response within " + settings.failoverTimerMillis() + " ms", Response.REQUEST_TIMEOUT);
@@ -294,6 +299,12 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
                 LOG.warn("Failover of {} failed: {}", tx.template.getMethod(), e.toString());
             }
         }
+    }
+
+    /** True when {@code member} answered anything (a response or a probe) at or after {@code sinceMillis}. */
+    private boolean answeredSince(MemberRef member, long sinceMillis) {
+        return pairs.pair(member.pair()).flatMap(p -> p.member(member.role()))
+                .map(m -> m.lastResponseMillis() >= sinceMillis).orElse(false);
     }
 
     /**
