@@ -37,7 +37,7 @@ public class FeatureReinstallIT extends DistributionTestSupport {
      * job), and Jetty's pool of the management feature.
      */
     private static final Pattern PROXY_THREADS = Pattern.compile(
-            "sip-proxy.*|.*MessageChannel.*|.*MessageProcessor.*|.*SipTimer.*|.*DispatchAuditor.*|qtp.*");
+            "sip-proxy.*|.*MessageChannel.*|.*MessageProcessor.*|.*SipTimer.*|.*jain_sip.*|.*DispatchAuditor.*|qtp.*");
 
     @Inject
     private BundleContext context;

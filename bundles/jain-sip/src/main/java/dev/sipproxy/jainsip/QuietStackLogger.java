@@ -20,17 +20,41 @@ public final class QuietStackLogger implements StackLogger {
     private static final int MAX_KEYS = 10_000;
     private static final ConcurrentHashMap<String, Long> LAST = new ConcurrentHashMap<>();
 
-    @Override
-    public boolean isLoggingEnabled() {
-        return LOG.isEnabledFor(Level.WARN);
+    /** How long the logger's level is taken as known: a {@code log:set} shows within this time. */
+    private static final long LEVEL_REFRESH_NANOS = 1_000_000_000L;
+    private static final int OFF = 0;
+    private static final int WARN = 1;
+    private static final int INFO = 2;
+    private static final int DEBUG = 3;
+    private static volatile int level = -1;
+    private static volatile long levelReadAt;
+
+    /**
+     * The logger's level, read at most once a second: the stack asks before nearly everything it
+     * might log, many times per message, and asking pax-logging each time showed in profiles.
+     */
+    private static int level() {
+        long now = System.nanoTime();
+        int l = level;
+        if (l < 0 || now - levelReadAt > LEVEL_REFRESH_NANOS) {
+            l = LOG.isDebugEnabled() ? DEBUG : LOG.isInfoEnabled() ? INFO : LOG.isEnabledFor(Level.WARN) ? WARN : OFF;
+            level = l;
+            levelReadAt = now;
+        }
+        return l;
     }
 
     @Override
-    public boolean isLoggingEnabled(int level) {
-        if (level <= TRACE_WARN) {
-            return LOG.isEnabledFor(Level.WARN);
+    public boolean isLoggingEnabled() {
+        return level() >= WARN;
+    }
+
+    @Override
+    public boolean isLoggingEnabled(int stackLevel) {
+        if (stackLevel <= TRACE_WARN) {
+            return level() >= WARN;
         }
-        return level <= TRACE_INFO ? LOG.isInfoEnabled() : LOG.isDebugEnabled() && level < TRACE_MESSAGES;
+        return stackLevel <= TRACE_INFO ? level() >= INFO : level() >= DEBUG && stackLevel < TRACE_MESSAGES;
     }
 
     @Override
@@ -60,21 +84,21 @@ public final class QuietStackLogger implements StackLogger {
 
     @Override
     public void logInfo(String message) {
-        if (LOG.isDebugEnabled()) {
+        if (level() >= DEBUG) {
             LOG.debug(firstLine(message));
         }
     }
 
     @Override
     public void logDebug(String message) {
-        if (LOG.isDebugEnabled()) {
+        if (level() >= DEBUG) {
             LOG.debug(firstLine(message));
         }
     }
 
     @Override
     public void logDebug(String message, Exception e) {
-        if (LOG.isDebugEnabled()) {
+        if (level() >= DEBUG) {
             LOG.debug(firstLine(message) + ": " + e);
         }
     }
