@@ -273,8 +273,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             client.sendRequest();
             int failoverAfter = settings.failoverTimerMillis();
             if (failoverAfter > 0 && to.isPairMember() && tx.mayRetry()) {
-                long sentAt = System.currentTimeMillis();
-                timer.schedule(() -> failoverIfSilent(tx, client, sentAt), failoverAfter, TimeUnit.MILLISECONDS);
+                armFailoverTimer(tx, client, failoverAfter, true);
             }
         } catch (SipException e) {
             branchFailed(tx, to, "transport error towards " + to.host() + ":" + to.port() + ": " + e.getMessage(), Response.SERVICE_UNAVAILABLE);
@@ -287,8 +286,17 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
      * something else in the second half of the wait. Then the silence is this proxy's own backlog
      * (the member's answers wait in the stack's queue) or one lost datagram (retransmission covers
      * it), and failing the member over would turn a busy proxy into an out-of-service pair.
+     * A timer that fired late (this proxy was starved) waits once more before it blames the member.
      */
-    private void failoverIfSilent(ProxyTransaction tx, ClientTransaction client, long sentAtMillis) {
+    private void failoverIfSilent(ProxyTransaction tx, ClientTransaction client, long sentAtMillis, long dueAtMillis,
+                                  boolean mayRearm) {
+        int failoverAfter = settings.failoverTimerMillis();
+        // A timer that fires late means this proxy was starved (CPU, a GC pause): the member's answer may
+        // be waiting in the receive queue. One more full wait before the member is blamed.
+        if (mayRearm && System.currentTimeMillis() - dueAtMillis > failoverAfter / 4 && failoverAfter > 0) {
+            armFailoverTimer(tx, client, failoverAfter, false);
+            return;
+        }
         // Without a usable other member there is nothing to gain: the branch keeps its own timers.
         if (tx.isCurrent(client) && !tx.provisionalSeen() && tx.mayRetry()
                 && !answeredSince(tx.destination().member(), sentAtMillis + settings.failoverTimerMillis() / 2)
@@ -298,6 +306,15 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             } catch (ParseException | InvalidArgumentException | RuntimeException e) {
                 LOG.warn("Failover of {} failed: {}", tx.template.getMethod(), e.toString());
             }
+        }
+    }
+
+    private void armFailoverTimer(ProxyTransaction tx, ClientTransaction client, int afterMillis, boolean mayRearm) {
+        long now = System.currentTimeMillis();
+        try {
+            timer.schedule(() -> failoverIfSilent(tx, client, now, now + afterMillis, mayRearm), afterMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the core is being deactivated: the branch keeps the stack's own timers
         }
     }
 
