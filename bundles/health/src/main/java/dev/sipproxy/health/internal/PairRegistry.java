@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public class PairRegistry implements SipServerPairs {
     private static final Logger LOG = LoggerFactory.getLogger(PairRegistry.class);
     private static final String STATE = "pairs";
+    /** How fresh a member's last-answer time is kept: every response would otherwise rebuild the pair's state. */
+    private static final long ANSWER_GRANULARITY_MILLIS = 50;
 
     private final BundleContext context;
     /** What the previous start of this bundle knew, taken by each pair as it is configured. */
@@ -203,7 +205,13 @@ public class PairRegistry implements SipServerPairs {
     public void memberAnswered(MemberRef member, int statusCode) {
         PairEntry e = entries.get(member.pair());
         if (e != null) {
-            PairEntry.Change change = e.answered(member.role(), statusCode, System.currentTimeMillis());
+            long now = System.currentTimeMillis();
+            MemberState m = e.snapshot().member(member.role()).orElse(null);
+            if (m != null && m.up() && m.lastStatusCode() == statusCode && m.consecutiveFailures() == 0
+                    && now - m.lastResponseMillis() < ANSWER_GRANULARITY_MILLIS) {
+                return; // the hot path, every response: nothing to tell that the state does not say already
+            }
+            PairEntry.Change change = e.answered(member.role(), statusCode, now);
             boolean wasUp = change.before().member(member.role()).map(MemberState::up).orElse(true);
             if (!wasUp) {
                 LOG.info("SIP Server {} is up again (answered {})", member, statusCode);
