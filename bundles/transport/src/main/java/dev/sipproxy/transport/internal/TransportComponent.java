@@ -1,5 +1,8 @@
 package dev.sipproxy.transport.internal;
 
+import dev.sipproxy.api.EventLog;
+import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.config.LastGoodConfig;
 import dev.sipproxy.api.transport.SipMessageHandler;
 import dev.sipproxy.api.transport.SipTransport;
@@ -19,21 +22,27 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the SIP stack. Registers {@link SipTransport} while it listens; a configuration change that
  * moves the listening points restarts the stack, any other update leaves it untouched. A bad value is
- * refused (event 40003) and the stack keeps running on the last good settings.
+ * refused (event 40003) and the stack keeps running on the last good settings. Every update, even one
+ * that changes nothing (a configuration "touched"), reads the TLS key material again: a certificate
+ * replaced on disk is then used for new TLS connections, without a restart.
  */
 @Component(configurationPid = TransportComponent.PID, immediate = true, service = {})
 @Designate(ocd = TransportConfig.class)
 public class TransportComponent {
     static final String PID = "dev.sipproxy.transport";
+    private static final Logger LOG = LoggerFactory.getLogger(TransportComponent.class);
 
     private final BundleContext context;
     private final HandlerDispatcher dispatcher = new HandlerDispatcher(() -> this.handler);
     private volatile SipMessageHandler handler;
 
+    private final TlsContext tls = new TlsContext();
     private TransportSettings settings;
     private RunningStack running;
     private ServiceRegistration<SipTransport> registration;
@@ -48,12 +57,48 @@ public class TransportComponent {
     @Modified
     synchronized void modified(Map<String, Object> properties) {
         TransportSettings next = parseOr(properties, settings);
-        if (next.equals(settings)) {
+        boolean restart = !next.listeningPart().equals(settings.listeningPart());
+        settings = next;
+        if (restart) {
+            stop();
+            start();
             return;
         }
-        settings = next;
-        stop();
-        start();
+        if (!wantsTls()) {
+            return;
+        }
+        boolean tlsWasUp = running != null && running.listensOn(SipTransportType.TLS);
+        String problem = loadTlsMaterial();
+        if (problem != null) {
+            if (tlsWasUp) {
+                EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START,
+                        "the TLS listening point on port {} keeps its current certificate {}: the new key material cannot be used: {}",
+                        settings.tls().port(), tls.material().description(), problem);
+            } else {
+                EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "cannot listen for SIP over TLS on port {}: {}",
+                        settings.tls().port(), problem);
+            }
+        } else if (tlsWasUp) {
+            LOG.info("TLS key material reloaded: certificate {} for new connections", tls.material().description());
+        } else {
+            // The TLS listening point was missing for want of key material: it needs the stack restarted.
+            stop();
+            start();
+        }
+    }
+
+    private boolean wantsTls() {
+        return settings.transports().contains(SipTransportType.TLS);
+    }
+
+    /** Reads the configured key material into the TLS context; returns why it cannot be used, or null. */
+    private String loadTlsMaterial() {
+        try {
+            tls.use(TlsMaterial.load(settings.tls().material()));
+            return null;
+        } catch (TlsMaterial.Unusable e) {
+            return e.getMessage();
+        }
     }
 
     @Deactivate
@@ -78,7 +123,19 @@ public class TransportComponent {
     }
 
     private synchronized void start() {
-        running = RunningStack.start(settings, dispatcher);
+        String tlsProblem = null;
+        if (wantsTls()) {
+            tlsProblem = loadTlsMaterial();
+            if (tlsProblem != null && tls.material() != null) {
+                // keep serving with the last good certificate rather than not at all
+                EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "TLS key material cannot be used ({}); the last good certificate {} stays",
+                        tlsProblem, tls.material().description());
+                tlsProblem = null;
+            }
+        } else if (settings.tls().material().keystore().isPresent()) {
+            LOG.info("No TLS listening point: tls-keystore is set but sip-transports does not list tls");
+        }
+        running = RunningStack.start(settings, dispatcher, tls, tlsProblem);
         if (running != null) {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put("sip.listening.points", running.listeningPoints().toString());

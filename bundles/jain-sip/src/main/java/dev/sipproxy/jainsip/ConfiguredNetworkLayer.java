@@ -1,0 +1,136 @@
+package dev.sipproxy.jainsip;
+
+import dev.sipproxy.jainsip.tls.StackTls;
+
+import gov.nist.core.net.NetworkLayer;
+import gov.nist.javax.sip.SipStackImpl;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The stack's sockets ({@code gov.nist.javax.sip.NETWORK_LAYER}). TCP and TLS sockets get
+ * SO_KEEPALIVE; TLS sockets take their keys, trust, protocols and client-certificate policy from the
+ * {@link StackTls} the transport registered under this stack's name, never from the JVM-wide
+ * {@code javax.net.ssl.*} properties. The stack loads this class by name through its own class
+ * loader, so it lives in the JAIN-SIP bundle.
+ */
+public final class ConfiguredNetworkLayer implements NetworkLayer {
+    private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+
+    private volatile String stackName;
+
+    public ConfiguredNetworkLayer() {
+        // created by the stack
+    }
+
+    @Override
+    public void setSipStack(SipStackImpl sipStack) {
+        this.stackName = sipStack.getStackName();
+    }
+
+    private StackTls tls() throws IOException {
+        StackTls tls = StackTls.of(stackName);
+        if (tls == null) {
+            throw new IOException("no TLS configuration for stack " + stackName);
+        }
+        return tls;
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
+        return new KeepAliveServerSocket(port, backlog, bindAddress);
+    }
+
+    @Override
+    public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
+        StackTls tls = tls();
+        SSLServerSocket socket = (SSLServerSocket) tls.context().getServerSocketFactory()
+                .createServerSocket(port, backlog, bindAddress);
+        return new PolicySslServerSocket(socket, tls);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port) throws IOException {
+        return createSocket(address, port, null, 0);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress myAddress) throws IOException {
+        return createSocket(address, port, myAddress, 0);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress myAddress, int myPort) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setKeepAlive(true);
+            socket.setTcpNoDelay(true);
+            if (myAddress != null) {
+                socket.bind(new InetSocketAddress(myAddress, myPort));
+            }
+            socket.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MILLIS);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public SSLSocket createSSLSocket(InetAddress address, int port) throws IOException {
+        return createSSLSocket(address, port, null);
+    }
+
+    @Override
+    public SSLSocket createSSLSocket(InetAddress address, int port, InetAddress myAddress) throws IOException {
+        StackTls tls = tls();
+        SSLSocket socket = (SSLSocket) tls.context().getSocketFactory().createSocket();
+        try {
+            socket.setKeepAlive(true);
+            socket.setTcpNoDelay(true);
+            socket.setEnabledProtocols(tls.protocols().toArray(String[]::new));
+            if (myAddress != null) {
+                socket.bind(new InetSocketAddress(myAddress, 0));
+            }
+            socket.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MILLIS);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public DatagramSocket createDatagramSocket() throws SocketException {
+        return new DatagramSocket();
+    }
+
+    @Override
+    public DatagramSocket createDatagramSocket(int port, InetAddress bindAddress) throws SocketException {
+        return new DatagramSocket(port, bindAddress);
+    }
+
+    /** A TCP server socket whose accepted connections have SO_KEEPALIVE. */
+    private static final class KeepAliveServerSocket extends ServerSocket {
+        KeepAliveServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
+            super(port, backlog, bindAddress);
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            Socket s = super.accept();
+            s.setKeepAlive(true);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+    }
+}
