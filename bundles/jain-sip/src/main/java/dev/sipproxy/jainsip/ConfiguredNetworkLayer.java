@@ -1,6 +1,7 @@
 package dev.sipproxy.jainsip;
 
-import dev.sipproxy.jainsip.tls.StackTls;
+import dev.sipproxy.jainsip.net.OutgoingConnections.ObservedSocket;
+import dev.sipproxy.jainsip.net.StackTls;
 
 import gov.nist.core.net.NetworkLayer;
 import gov.nist.javax.sip.SipStackImpl;
@@ -70,7 +71,12 @@ public final class ConfiguredNetworkLayer implements NetworkLayer {
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress myAddress, int myPort) throws IOException {
-        Socket socket = new Socket();
+        return connect(address, port, myAddress, myPort);
+    }
+
+    /** A connected plain socket, registered in {@link dev.sipproxy.jainsip.net.OutgoingConnections}. */
+    private ObservedSocket connect(InetAddress address, int port, InetAddress myAddress, int myPort) throws IOException {
+        ObservedSocket socket = new ObservedSocket(stackName);
         try {
             socket.setKeepAlive(true);
             socket.setTcpNoDelay(true);
@@ -78,6 +84,7 @@ public final class ConfiguredNetworkLayer implements NetworkLayer {
                 socket.bind(new InetSocketAddress(myAddress, myPort));
             }
             socket.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MILLIS);
+            socket.connected();
             return socket;
         } catch (IOException e) {
             socket.close();
@@ -93,18 +100,14 @@ public final class ConfiguredNetworkLayer implements NetworkLayer {
     @Override
     public SSLSocket createSSLSocket(InetAddress address, int port, InetAddress myAddress) throws IOException {
         StackTls tls = tls();
-        SSLSocket socket = (SSLSocket) tls.context().getSocketFactory().createSocket();
+        // TLS over an observed plain connection, so that keep-alive sees the pongs arrive
+        ObservedSocket plain = connect(address, port, myAddress, 0);
         try {
-            socket.setKeepAlive(true);
-            socket.setTcpNoDelay(true);
+            SSLSocket socket = (SSLSocket) tls.context().getSocketFactory().createSocket(plain, address.getHostAddress(), port, true);
             socket.setEnabledProtocols(tls.protocols().toArray(String[]::new));
-            if (myAddress != null) {
-                socket.bind(new InetSocketAddress(myAddress, 0));
-            }
-            socket.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MILLIS);
             return socket;
         } catch (IOException e) {
-            socket.close();
+            plain.close();
             throw e;
         }
     }
@@ -128,9 +131,18 @@ public final class ConfiguredNetworkLayer implements NetworkLayer {
         @Override
         public Socket accept() throws IOException {
             Socket s = super.accept();
+            keepAlive(s);
+            return s;
+        }
+    }
+
+    /** SO_KEEPALIVE and TCP_NODELAY on an accepted socket; a peer that already reset it is the stack's business. */
+    static void keepAlive(Socket s) {
+        try {
             s.setKeepAlive(true);
             s.setTcpNoDelay(true);
-            return s;
+        } catch (SocketException gone) {
+            // the stack's read fails next and cleans up; an exception from accept() would stop its accept loop
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.sipproxy.jainsip;
 
-import dev.sipproxy.jainsip.tls.StackTls;
+import dev.sipproxy.jainsip.net.StackTls;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,8 +42,7 @@ final class PolicySslServerSocket extends SSLServerSocket {
     @Override
     public Socket accept() throws IOException {
         Socket s = delegate.accept();
-        s.setKeepAlive(true);
-        s.setTcpNoDelay(true);
+        ConfiguredNetworkLayer.keepAlive(s);
         if (s instanceof SSLSocket ssl) {
             // the per-socket settings follow the server socket's, set again in case the stack changed them since
             ssl.setEnabledProtocols(tls.protocols().toArray(String[]::new));

@@ -6,7 +6,8 @@ import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.transport.ListeningPointInfo;
 import dev.sipproxy.api.transport.SipTransport;
 
-import dev.sipproxy.jainsip.tls.StackTls;
+import dev.sipproxy.jainsip.net.OutgoingConnections;
+import dev.sipproxy.jainsip.net.StackTls;
 
 import gov.nist.javax.sip.SipStackImpl;
 
@@ -140,6 +141,7 @@ final class RunningStack implements SipTransport {
     void stop() {
         stack.stop();
         StackTls.unregister(stack.getStackName());
+        OutgoingConnections.forget(stack.getStackName());
         LOG.info("SIP listening points closed: {}", listening);
     }
 

@@ -2,7 +2,7 @@ package dev.sipproxy.transport.internal;
 
 import dev.sipproxy.api.config.ConfigValues;
 import dev.sipproxy.api.config.InvalidConfigException;
-import dev.sipproxy.jainsip.tls.StackTls.ClientAuth;
+import dev.sipproxy.jainsip.net.StackTls.ClientAuth;
 
 import java.util.Locale;
 import java.util.Optional;

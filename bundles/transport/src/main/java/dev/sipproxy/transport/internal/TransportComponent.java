@@ -2,6 +2,7 @@ package dev.sipproxy.transport.internal;
 
 import dev.sipproxy.api.EventLog;
 import dev.sipproxy.api.ProxyEvent;
+import dev.sipproxy.api.SipServerPairs;
 import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.config.LastGoodConfig;
 import dev.sipproxy.api.transport.SipMessageHandler;
@@ -39,11 +40,14 @@ public class TransportComponent {
     private static final Logger LOG = LoggerFactory.getLogger(TransportComponent.class);
 
     private final BundleContext context;
-    private final HandlerDispatcher dispatcher = new HandlerDispatcher(() -> this.handler);
     private volatile SipMessageHandler handler;
+    private volatile SipServerPairs pairs;
+    private final HandlerDispatcher dispatcher = new HandlerDispatcher(() -> this.handler);
+    private final StaleConnections stale = new StaleConnections(() -> this.pairs);
+    private KeepAlivePinger pinger;
 
     private final TlsContext tls = new TlsContext();
-    private TransportSettings settings;
+    private volatile TransportSettings settings;
     private RunningStack running;
     private ServiceRegistration<SipTransport> registration;
 
@@ -64,6 +68,9 @@ public class TransportComponent {
             start();
             return;
         }
+        if (pinger != null) {
+            pinger.update(settings.keepAlive());
+        }
         if (!wantsTls()) {
             return;
         }
@@ -72,11 +79,11 @@ public class TransportComponent {
         if (problem != null) {
             if (tlsWasUp) {
                 EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START,
-                        "the TLS listening point on port {} keeps its current certificate {}: the new key material cannot be used: {}",
-                        settings.tls().port(), tls.material().description(), problem);
+                        "TLS listening point {}:{} keeps the last good certificate {}: the configured key material cannot be used: {}",
+                        settings.bindAddress(), settings.tls().port(), tls.material().description(), problem);
             } else {
-                EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "cannot listen for SIP over TLS on port {}: {}",
-                        settings.tls().port(), problem);
+                EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "cannot listen for SIP over TLS on {}:{}: {}",
+                        settings.bindAddress(), settings.tls().port(), problem);
             }
         } else if (tlsWasUp) {
             LOG.info("TLS key material reloaded: certificate {} for new connections", tls.material().description());
@@ -118,6 +125,19 @@ public class TransportComponent {
         }
     }
 
+    /** The SIP Server pairs, whose TCP and TLS members get keep-alive pings (the health bundle; may be absent). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindPairs(SipServerPairs p) {
+        this.pairs = p;
+    }
+
+    void unbindPairs(SipServerPairs p) {
+        if (this.pairs == p) {
+            this.pairs = null;
+        }
+    }
+
     private static TransportSettings parseOr(Map<String, Object> properties, TransportSettings lastGood) {
         return LastGoodConfig.parseOrKeep(PID, properties, TransportSettings::parse, lastGood);
     }
@@ -127,9 +147,10 @@ public class TransportComponent {
         if (wantsTls()) {
             tlsProblem = loadTlsMaterial();
             if (tlsProblem != null && tls.material() != null) {
-                // keep serving with the last good certificate rather than not at all
-                EventLog.log(ProxyEvent.SPR_ERROR_READING_CONFIG_DATA, "TLS key material cannot be used ({}); the last good certificate {} stays",
-                        tlsProblem, tls.material().description());
+                // the last good key material stays in force, as any last good configuration does
+                EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START,
+                        "TLS listening point {}:{} keeps the last good certificate {}: the configured key material cannot be used: {}",
+                        settings.bindAddress(), settings.tls().port(), tls.material().description(), tlsProblem);
                 tlsProblem = null;
             }
         } else if (settings.tls().material().keystore().isPresent()) {
@@ -137,6 +158,7 @@ public class TransportComponent {
         }
         running = RunningStack.start(settings, dispatcher, tls, tlsProblem);
         if (running != null) {
+            pinger = new KeepAlivePinger(running, () -> this.pairs, stale, settings.keepAlive());
             Dictionary<String, Object> props = new Hashtable<>();
             props.put("sip.listening.points", running.listeningPoints().toString());
             registration = context.registerService(SipTransport.class, running, props);
@@ -151,6 +173,10 @@ public class TransportComponent {
                 // the bundle is stopping
             }
             registration = null;
+        }
+        if (pinger != null) {
+            pinger.stop();
+            pinger = null;
         }
         if (running != null) {
             running.stop();

@@ -81,7 +81,7 @@ public class TlsListeningPointTest {
         TransportSettings s = settings(port, clientAuth);
         TlsContext tls = new TlsContext();
         tls.use(TlsMaterial.load(s.tls().material()));
-        stack = RunningStack.start(s, new NoListener(), tls, null);
+        stack = RunningStack.start(s, new AnsweringListener(), tls, null);
         assertNotNull("stack started", stack);
         assertEquals(port, stack.port(SipTransportType.TLS));
         return port;
@@ -169,10 +169,16 @@ public class TlsListeningPointTest {
         int port = freePort();
         m.put("sip-port", Integer.toString(port));
         m.put("sip-transports", "tcp");
-        stack = RunningStack.start(TransportSettings.parse(new ConfigValues(m)), new NoListener(), new TlsContext(), null);
+        stack = RunningStack.start(TransportSettings.parse(new ConfigValues(m)), new AnsweringListener(), new TlsContext(), null);
         try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(3000);
             assertEquals("\r\n", pingPong(s));
+            for (int i = 0; i < 3; i++) {
+                s.getOutputStream().write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] b = new byte[2];
+                int n = s.getInputStream().readNBytes(b, 0, 2);
+                assertEquals("ping " + (i + 2), "\r\n", new String(b, 0, n, StandardCharsets.US_ASCII));
+            }
         }
     }
 
@@ -225,7 +231,7 @@ public class TlsListeningPointTest {
     @Test
     public void unusableMaterialLeavesUdpUp() throws Exception {
         TransportSettings s = settings(freePort(), "none");
-        stack = RunningStack.start(s, new NoListener(), new TlsContext(), "tls-keystore x: no such file");
+        stack = RunningStack.start(s, new AnsweringListener(), new TlsContext(), "tls-keystore x: no such file");
         assertNotNull(stack);
         assertTrue(stack.port(SipTransportType.UDP) > 0);
         assertEquals(-1, stack.port(SipTransportType.TLS));
@@ -239,7 +245,7 @@ public class TlsListeningPointTest {
     }
 
     /** Answers every request but ACK with 200, statelessly. */
-    private static final class NoListener implements SipListener {
+    static final class AnsweringListener implements SipListener {
         @Override public void processRequest(RequestEvent e) {
             try {
                 javax.sip.message.MessageFactory mf = javax.sip.SipFactory.getInstance().createMessageFactory();

@@ -83,7 +83,7 @@ public class TransportSettingsTest {
         assertEquals(5071, s.tls().port());
         assertEquals(Optional.of("/k.p12"), s.tls().material().keystore());
         assertEquals("PKCS12", s.tls().material().keystoreType());
-        assertEquals(dev.sipproxy.jainsip.tls.StackTls.ClientAuth.NEED, s.tls().clientAuth());
+        assertEquals(dev.sipproxy.jainsip.net.StackTls.ClientAuth.NEED, s.tls().clientAuth());
         assertFalse("passwords never in toString", s.toString().contains("pw,") || s.toString().contains("=pw"));
         assertEquals("JKS", parse("tls-keystore", "/k.JKS").tls().material().keystoreType());
         refused("tls-client-auth", "maybe");

@@ -1,4 +1,4 @@
-package dev.sipproxy.jainsip.tls;
+package dev.sipproxy.jainsip.net;
 
 import java.util.List;
 import java.util.Map;
