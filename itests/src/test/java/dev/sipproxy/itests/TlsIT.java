@@ -258,7 +258,7 @@ public class TlsIT extends ProxyTestSupport {
     }
 
     @Test
-    public void f_certificateReplacedOnDiskIsUsedAfterTouch() throws Exception {
+    public void z_certificateReplacedOnDiskIsUsedAfterTouch() throws Exception {
         Path keyStore = tlsDir().resolve("proxy.p12");
         Path renewed = TestCertificates.keyStore(tlsDir().resolve("renewed"), "proxy");
         String before = presentedSubjectAndSerial();
@@ -280,6 +280,44 @@ public class TlsIT extends ProxyTestSupport {
         assertEquals("no restart of the TLS listening point", starts, logLinesContaining("Listening for SIP over TLS on"));
         System.out.printf("FIGURES certificate reload: %s -> %s within %d ms of the touch, TLS listening point not restarted%n",
                 before, after, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    @Test
+    public void g_sipsAndTransportTlsTowardsEndpoints() throws Exception {
+        try (TlsSipServer endpoint = new TlsSipServer(endpointPort(), context("client"));
+             SSLSocket fromServer = connect(context("server"), tlsPort())) {
+            for (String uri : List.of("sips:ep@127.0.0.1:" + endpointPort(), "sip:ep@127.0.0.1:" + endpointPort() + ";transport=tls")) {
+                String callId = "tlsit-ep-" + System.nanoTime();
+                // from the primary SIP Server (its Via names the member's address) to an endpoint
+                String message = "MESSAGE " + uri + " SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:" + primaryPort()
+                        + ";branch=z9hG4bK-tlsit-m" + System.nanoTime() + "\r\nMax-Forwards: 70\r\n"
+                        + "From: <sip:server@127.0.0.1>;tag=s1\r\nTo: <" + uri + ">\r\nCall-ID: " + callId
+                        + "\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n";
+                SipStream.write(fromServer.getOutputStream(), message);
+                String answer = finalResponse(fromServer);
+                assertTrue(uri + ": " + answer, answer.startsWith("SIP/2.0 200"));
+                TlsSipServer.Received got = endpoint.received("MESSAGE").stream()
+                        .filter(r -> callId.equals(SipStream.header(r.message(), "Call-ID", "i"))).findFirst().orElseThrow();
+                String via = SipStream.header(got.message(), "Via", "v");
+                assertTrue(uri + ": " + via, via.startsWith("SIP/2.0/TLS 127.0.0.1:" + tlsPort()));
+                System.out.printf("FIGURES to an endpoint at %s: over %s, Via %s%n", uri, got.protocol(), via);
+            }
+        }
+    }
+
+    @Test
+    public void h_passwordsMaskedInManagement() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort() + "/sip-proxy/api/config"))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("admin:secret".getBytes(StandardCharsets.UTF_8)))
+                        .timeout(Duration.ofSeconds(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        String json = r.body().replace(" ", "");
+        assertTrue(json, json.contains("\"tls-keystore-password\":\"********\""));
+        assertTrue(json, json.contains("\"tls-truststore-password\":\"********\""));
+        assertTrue("no password in the view", !json.contains(TestCertificates.PASSWORD));
+        System.out.println("FIGURES management /config: tls-keystore-password and tls-truststore-password masked");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
