@@ -1,6 +1,7 @@
 package dev.sipproxy.jainsip;
 
-import dev.sipproxy.jainsip.net.OutgoingConnections.ObservedSocket;
+import dev.sipproxy.jainsip.net.StackConnections;
+import dev.sipproxy.jainsip.net.StackConnections.ObservedSocket;
 import dev.sipproxy.jainsip.net.StackTls;
 
 import gov.nist.core.net.NetworkLayer;
@@ -48,15 +49,13 @@ public final class ConfiguredNetworkLayer implements NetworkLayer {
 
     @Override
     public ServerSocket createServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-        return new KeepAliveServerSocket(port, backlog, bindAddress);
+        return new AdmittingServerSocket(port, backlog, bindAddress, StackConnections.of(stackName));
     }
 
     @Override
     public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
         StackTls tls = tls();
-        SSLServerSocket socket = (SSLServerSocket) tls.context().getServerSocketFactory()
-                .createServerSocket(port, backlog, bindAddress);
-        return new PolicySslServerSocket(socket, tls);
+        return new PolicySslServerSocket(new AdmittingServerSocket(port, backlog, bindAddress, StackConnections.of(stackName)), tls);
     }
 
     @Override
@@ -74,9 +73,9 @@ public final class ConfiguredNetworkLayer implements NetworkLayer {
         return connect(address, port, myAddress, myPort);
     }
 
-    /** A connected plain socket, registered in {@link dev.sipproxy.jainsip.net.OutgoingConnections}. */
+    /** A connected plain socket, registered in {@link StackConnections}. */
     private ObservedSocket connect(InetAddress address, int port, InetAddress myAddress, int myPort) throws IOException {
-        ObservedSocket socket = new ObservedSocket(stackName);
+        ObservedSocket socket = ObservedSocket.outgoing(stackName);
         try {
             socket.setKeepAlive(true);
             socket.setTcpNoDelay(true);
@@ -120,20 +119,6 @@ public final class ConfiguredNetworkLayer implements NetworkLayer {
     @Override
     public DatagramSocket createDatagramSocket(int port, InetAddress bindAddress) throws SocketException {
         return new DatagramSocket(port, bindAddress);
-    }
-
-    /** A TCP server socket whose accepted connections have SO_KEEPALIVE. */
-    private static final class KeepAliveServerSocket extends ServerSocket {
-        KeepAliveServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-            super(port, backlog, bindAddress);
-        }
-
-        @Override
-        public Socket accept() throws IOException {
-            Socket s = super.accept();
-            keepAlive(s);
-            return s;
-        }
     }
 
     /** SO_KEEPALIVE and TCP_NODELAY on an accepted socket; a peer that already reset it is the stack's business. */

@@ -4,6 +4,7 @@ import dev.sipproxy.jainsip.net.StackTls;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -14,198 +15,199 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The TLS listening socket, holding the proxy's policy whatever the stack sets on it. The stack's
- * TLS processor first sets "need client auth" and then "want client auth = false", which in the JDK
- * clears "need" again; and it enables the protocols and cipher suites of its own properties. Here the
- * client-certificate policy and the protocols of {@link StackTls} win, and every accepted connection
- * gets SO_KEEPALIVE.
+ * The TLS listening socket: plain connections accepted (and admitted, see
+ * {@link AdmittingServerSocket}) and wrapped in TLS, server side, with the proxy's policy whatever
+ * the stack sets. The stack's TLS processor first sets "need client auth" and then "want client
+ * auth = false", which in the JDK clears "need" again; and it would enable the protocols of its own
+ * properties. Here the client-certificate policy and the protocols of {@link StackTls} win; the
+ * policy is chosen per connection: SIP Servers (by their IP) may be held to another than endpoints.
  */
 final class PolicySslServerSocket extends SSLServerSocket {
-    private final SSLServerSocket delegate;
+    private final ServerSocket plain;
     private final StackTls tls;
+    private volatile String[] cipherSuites;
 
-    PolicySslServerSocket(SSLServerSocket delegate, StackTls tls) throws IOException {
-        this.delegate = delegate;
+    PolicySslServerSocket(ServerSocket plain, StackTls tls) throws IOException {
+        this.plain = plain;
         this.tls = tls;
-        applyPolicy();
-    }
-
-    private void applyPolicy() {
-        delegate.setEnabledProtocols(tls.protocols().toArray(String[]::new));
-        switch (tls.clientAuth()) {
-            case NEED -> delegate.setNeedClientAuth(true);
-            case WANT -> delegate.setWantClientAuth(true);
-            default -> delegate.setWantClientAuth(false);
-        }
+        this.cipherSuites = tls.context().getDefaultSSLParameters().getCipherSuites();
     }
 
     @Override
     public Socket accept() throws IOException {
-        Socket s = delegate.accept();
-        ConfiguredNetworkLayer.keepAlive(s);
-        if (s instanceof SSLSocket ssl) {
-            // the per-socket settings follow the server socket's, set again in case the stack changed them since
+        Socket s = plain.accept();
+        try {
+            SSLSocket ssl = (SSLSocket) tls.context().getSocketFactory()
+                    .createSocket(s, s.getInetAddress().getHostAddress(), s.getPort(), true);
+            ssl.setUseClientMode(false);
             ssl.setEnabledProtocols(tls.protocols().toArray(String[]::new));
-            switch (tls.clientAuth()) {
+            ssl.setEnabledCipherSuites(cipherSuites);
+            switch (tls.clientAuthFor(s.getInetAddress().getHostAddress())) {
                 case NEED -> ssl.setNeedClientAuth(true);
                 case WANT -> ssl.setWantClientAuth(true);
                 default -> ssl.setWantClientAuth(false);
             }
+            return ssl;
+        } catch (IOException | IllegalArgumentException e) {
+            s.close();
+            throw new SocketException("TLS set-up of an accepted connection failed: " + e.getMessage());
         }
-        return s;
     }
 
     // The stack's attempts to change the policy are ignored: the policy comes from the configuration.
 
     @Override
     public void setEnabledProtocols(String[] protocols) {
-        applyPolicy();
+        // TLS 1.3 and 1.2 only, from StackTls
     }
 
     @Override
     public void setNeedClientAuth(boolean need) {
-        applyPolicy();
+        // from StackTls
     }
 
     @Override
     public void setWantClientAuth(boolean want) {
-        applyPolicy();
+        // from StackTls
     }
 
     @Override
     public void setSSLParameters(SSLParameters params) {
-        applyPolicy();
-    }
-
-    // Everything else is the delegate's.
-
-    @Override
-    public String[] getEnabledCipherSuites() {
-        return delegate.getEnabledCipherSuites();
-    }
-
-    @Override
-    public void setEnabledCipherSuites(String[] suites) {
-        delegate.setEnabledCipherSuites(suites);
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-        return delegate.getSupportedCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedProtocols() {
-        return delegate.getSupportedProtocols();
-    }
-
-    @Override
-    public String[] getEnabledProtocols() {
-        return delegate.getEnabledProtocols();
-    }
-
-    @Override
-    public boolean getNeedClientAuth() {
-        return delegate.getNeedClientAuth();
-    }
-
-    @Override
-    public boolean getWantClientAuth() {
-        return delegate.getWantClientAuth();
+        // from StackTls
     }
 
     @Override
     public void setUseClientMode(boolean mode) {
-        delegate.setUseClientMode(mode);
+        // always the server side
+    }
+
+    @Override
+    public void setEnabledCipherSuites(String[] suites) {
+        cipherSuites = suites.clone();
+    }
+
+    @Override
+    public String[] getEnabledCipherSuites() {
+        return cipherSuites.clone();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return tls.context().getSupportedSSLParameters().getCipherSuites();
+    }
+
+    @Override
+    public String[] getSupportedProtocols() {
+        return tls.context().getSupportedSSLParameters().getProtocols();
+    }
+
+    @Override
+    public String[] getEnabledProtocols() {
+        return tls.protocols().toArray(String[]::new);
+    }
+
+    @Override
+    public boolean getNeedClientAuth() {
+        return tls.clientAuth() == StackTls.ClientAuth.NEED;
+    }
+
+    @Override
+    public boolean getWantClientAuth() {
+        return tls.clientAuth() == StackTls.ClientAuth.WANT;
     }
 
     @Override
     public boolean getUseClientMode() {
-        return delegate.getUseClientMode();
+        return false;
     }
 
     @Override
     public void setEnableSessionCreation(boolean flag) {
-        delegate.setEnableSessionCreation(flag);
+        // sessions are always created
     }
 
     @Override
     public boolean getEnableSessionCreation() {
-        return delegate.getEnableSessionCreation();
+        return true;
     }
 
     @Override
     public SSLParameters getSSLParameters() {
-        return delegate.getSSLParameters();
+        SSLParameters p = tls.context().getDefaultSSLParameters();
+        p.setProtocols(getEnabledProtocols());
+        p.setCipherSuites(getEnabledCipherSuites());
+        return p;
     }
+
+    // Socket plumbing is the plain socket's.
 
     @Override
     public void bind(SocketAddress endpoint) throws IOException {
-        delegate.bind(endpoint);
+        plain.bind(endpoint);
     }
 
     @Override
     public void bind(SocketAddress endpoint, int backlog) throws IOException {
-        delegate.bind(endpoint, backlog);
+        plain.bind(endpoint, backlog);
     }
 
     @Override
     public InetAddress getInetAddress() {
-        return delegate.getInetAddress();
+        return plain.getInetAddress();
     }
 
     @Override
     public int getLocalPort() {
-        return delegate.getLocalPort();
+        return plain.getLocalPort();
     }
 
     @Override
     public SocketAddress getLocalSocketAddress() {
-        return delegate.getLocalSocketAddress();
+        return plain.getLocalSocketAddress();
     }
 
     @Override
     public void close() throws IOException {
-        delegate.close();
+        plain.close();
     }
 
     @Override
     public ServerSocketChannel getChannel() {
-        return delegate.getChannel();
+        return null;
     }
 
     @Override
     public boolean isBound() {
-        return delegate.isBound();
+        return plain.isBound();
     }
 
     @Override
     public boolean isClosed() {
-        return delegate.isClosed();
+        return plain.isClosed();
     }
 
     @Override
-    public synchronized void setSoTimeout(int timeout) throws SocketException {
-        delegate.setSoTimeout(timeout);
+    public void setSoTimeout(int timeout) throws SocketException {
+        plain.setSoTimeout(timeout);
     }
 
     @Override
-    public synchronized int getSoTimeout() throws IOException {
-        return delegate.getSoTimeout();
+    public int getSoTimeout() throws IOException {
+        return plain.getSoTimeout();
     }
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        delegate.setReuseAddress(on);
+        plain.setReuseAddress(on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        return delegate.getReuseAddress();
+        return plain.getReuseAddress();
     }
 
     @Override
     public String toString() {
-        return delegate.toString();
+        return "TLS " + plain;
     }
 }

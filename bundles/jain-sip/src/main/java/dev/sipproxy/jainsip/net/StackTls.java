@@ -3,6 +3,7 @@ package dev.sipproxy.jainsip.net;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import javax.net.ssl.SSLContext;
 
@@ -14,9 +15,12 @@ import javax.net.ssl.SSLContext;
  *
  * @param context    key and trust material; its managers may be swapped underneath it (certificate reload)
  * @param protocols  the only protocols enabled on every TLS socket, for example TLSv1.3 and TLSv1.2
- * @param clientAuth whether peers connecting to the TLS listening point must present a certificate
+ * @param clientAuth          whether endpoints connecting to the TLS listening point must present a certificate
+ * @param sipServerClientAuth the same for SIP Servers: peers whose IP {@code isSipServer} accepts
+ * @param isSipServer         whether a remote IP is that of a SIP Server
  */
-public record StackTls(SSLContext context, List<String> protocols, ClientAuth clientAuth) {
+public record StackTls(SSLContext context, List<String> protocols, ClientAuth clientAuth, ClientAuth sipServerClientAuth,
+                       Predicate<String> isSipServer) {
 
     /** Client-certificate authentication on the listening point. */
     public enum ClientAuth { NONE, WANT, NEED }
@@ -25,6 +29,11 @@ public record StackTls(SSLContext context, List<String> protocols, ClientAuth cl
 
     public StackTls {
         protocols = List.copyOf(protocols);
+    }
+
+    /** The client-certificate policy for a peer connecting from {@code remoteIp}. */
+    public ClientAuth clientAuthFor(String remoteIp) {
+        return isSipServer.test(remoteIp) ? sipServerClientAuth : clientAuth;
     }
 
     /** Makes {@code tls} the set-up of the stack named {@code stackName} ({@code javax.sip.STACK_NAME}). */

@@ -3,8 +3,7 @@ package dev.sipproxy.transport.internal;
 import dev.sipproxy.api.PairState;
 import dev.sipproxy.api.SipServerPairs;
 import dev.sipproxy.api.SipTransportType;
-import dev.sipproxy.jainsip.net.OutgoingConnections;
-import dev.sipproxy.jainsip.net.OutgoingConnections.ObservedSocket;
+import dev.sipproxy.jainsip.net.StackConnections.ObservedSocket;
 
 import gov.nist.javax.sip.ListeningPointExt;
 
@@ -98,7 +97,7 @@ final class KeepAlivePinger {
     }
 
     private void check(SipTransportType t, String ip, int port, long sentAt, KeepAliveSettings s) {
-        ObservedSocket connection = OutgoingConnections.find(stack.stack().getStackName(), ip, port);
+        ObservedSocket connection = stack.connections().outgoing(ip, port);
         if (connection == null || connection.isClosed() || connection.lastReceivedNanos() - sentAt >= 0) {
             return;
         }

@@ -6,7 +6,7 @@ import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.transport.ListeningPointInfo;
 import dev.sipproxy.api.transport.SipTransport;
 
-import dev.sipproxy.jainsip.net.OutgoingConnections;
+import dev.sipproxy.jainsip.net.StackConnections;
 import dev.sipproxy.jainsip.net.StackTls;
 
 import gov.nist.javax.sip.SipStackImpl;
@@ -67,6 +67,12 @@ final class RunningStack implements SipTransport {
      * @param tlsUnusable  why the TLS listening point cannot open (no or unreadable key material), or null
      */
     static RunningStack start(TransportSettings settings, SipListener listener, TlsContext tls, String tlsUnusable) {
+        return start(settings, listener, tls, tlsUnusable, ip -> false);
+    }
+
+    /** As above; {@code isSipServer} tells SIP Servers' IPs, for their own client-certificate policy. */
+    static RunningStack start(TransportSettings settings, SipListener listener, TlsContext tls, String tlsUnusable,
+                              java.util.function.Predicate<String> isSipServer) {
         String bindIp;
         try {
             bindIp = InetAddress.getByName(settings.bindAddress()).getHostAddress();
@@ -77,7 +83,9 @@ final class RunningStack implements SipTransport {
             return null;
         }
         String stackName = "sip-proxy-" + STACKS.incrementAndGet();
-        StackTls.register(stackName, new StackTls(tls.sslContext(), StackProperties.TLS_PROTOCOLS, settings.tls().clientAuth()));
+        StackTls.register(stackName, new StackTls(tls.sslContext(), StackProperties.TLS_PROTOCOLS, settings.tls().clientAuth(),
+                settings.tls().sipServerClientAuth(), isSipServer));
+        StackConnections.of(stackName).limitPerAddress(settings.connections().maxPerAddress());
         SipStackImpl stack;
         try {
             stack = new SipStackImpl(StackProperties.of(settings, stackName,
@@ -109,9 +117,10 @@ final class RunningStack implements SipTransport {
                 }
                 opened.add(new ListeningPointInfo(t, bindIp, port));
                 if (t == SipTransportType.TLS) {
-                    LOG.info("Listening for SIP over TLS on {}:{} with certificate {}, protocols {}, client certificate {}",
+                    LOG.info("Listening for SIP over TLS on {}:{} with certificate {}, protocols {}, client certificate {} (SIP Servers {})",
                             bindIp, port, tls.material().description(), StackProperties.TLS_PROTOCOLS,
-                            settings.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT));
+                            settings.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
+                            settings.tls().sipServerClientAuth().name().toLowerCase(java.util.Locale.ROOT));
                 } else {
                     LOG.info("Listening for SIP over {} on {}:{}", t, bindIp, port);
                 }
@@ -141,7 +150,7 @@ final class RunningStack implements SipTransport {
     void stop() {
         stack.stop();
         StackTls.unregister(stack.getStackName());
-        OutgoingConnections.forget(stack.getStackName());
+        StackConnections.forget(stack.getStackName());
         LOG.info("SIP listening points closed: {}", listening);
     }
 
@@ -192,6 +201,11 @@ final class RunningStack implements SipTransport {
 
     SipStackImpl stack() {
         return stack;
+    }
+
+    /** The TCP and TLS connections of this stack. */
+    StackConnections connections() {
+        return StackConnections.of(stack.getStackName());
     }
 
     boolean listensOn(SipTransportType t) {

@@ -11,7 +11,8 @@ import java.util.Optional;
  * The TLS part of the transport configuration. The key material (files, passwords, types) can be
  * replaced without restarting the stack; the rest moves the TLS listening point.
  */
-record TlsSettings(int port, TlsMaterialSource material, ClientAuth clientAuth, int handshakeTimeoutMillis) {
+record TlsSettings(int port, TlsMaterialSource material, ClientAuth clientAuth, ClientAuth sipServerClientAuth,
+                   int handshakeTimeoutMillis) {
 
     static final int DEFAULT_PORT = 5061;
     static final int DEFAULT_HANDSHAKE_TIMEOUT = 5000;
@@ -20,21 +21,22 @@ record TlsSettings(int port, TlsMaterialSource material, ClientAuth clientAuth, 
         return new TlsSettings(
                 c.integer("sip-tls-port", DEFAULT_PORT, 1, 65535),
                 TlsMaterialSource.parse(c),
-                clientAuth(c.text("tls-client-auth", "none")),
+                clientAuth("tls-client-auth", c.text("tls-client-auth", "none")),
+                clientAuth("tls-client-auth-sipservers", c.text("tls-client-auth-sipservers", "none")),
                 c.integer("tls-handshake-timeout", DEFAULT_HANDSHAKE_TIMEOUT, 100, 60_000));
     }
 
-    private static ClientAuth clientAuth(String text) {
+    private static ClientAuth clientAuth(String key, String text) {
         try {
             return ClientAuth.valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException("tls-client-auth", text, "must be none, want or need");
+            throw new InvalidConfigException(key, text, "must be none, want or need");
         }
     }
 
     /** These settings without the key material: what, when it changes, needs the stack restarted. */
     TlsSettings withoutMaterial() {
-        return new TlsSettings(port, TlsMaterialSource.NONE, clientAuth, handshakeTimeoutMillis);
+        return new TlsSettings(port, TlsMaterialSource.NONE, clientAuth, sipServerClientAuth, handshakeTimeoutMillis);
     }
 
     /**

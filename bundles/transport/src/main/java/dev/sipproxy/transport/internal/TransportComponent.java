@@ -45,6 +45,7 @@ public class TransportComponent {
     private final HandlerDispatcher dispatcher = new HandlerDispatcher(() -> this.handler);
     private final StaleConnections stale = new StaleConnections(() -> this.pairs);
     private KeepAlivePinger pinger;
+    private IdleConnections idle;
 
     private final TlsContext tls = new TlsContext();
     private volatile TransportSettings settings;
@@ -70,6 +71,8 @@ public class TransportComponent {
         }
         if (pinger != null) {
             pinger.update(settings.keepAlive());
+            idle.update(settings.connections().idleTimeoutSeconds());
+            running.connections().limitPerAddress(settings.connections().maxPerAddress());
         }
         if (!wantsTls()) {
             return;
@@ -92,6 +95,12 @@ public class TransportComponent {
             stop();
             start();
         }
+    }
+
+    /** True when {@code ip} is the address of a member of a configured SIP Server pair. */
+    private boolean isSipServer(String ip) {
+        SipServerPairs p = pairs;
+        return p != null && p.pairs().stream().anyMatch(pair -> pair.members().stream().anyMatch(m -> ip.equals(m.ip())));
     }
 
     private boolean wantsTls() {
@@ -156,9 +165,10 @@ public class TransportComponent {
         } else if (settings.tls().material().keystore().isPresent()) {
             LOG.info("No TLS listening point: tls-keystore is set but sip-transports does not list tls");
         }
-        running = RunningStack.start(settings, dispatcher, tls, tlsProblem);
+        running = RunningStack.start(settings, dispatcher, tls, tlsProblem, this::isSipServer);
         if (running != null) {
             pinger = new KeepAlivePinger(running, () -> this.pairs, stale, settings.keepAlive());
+            idle = new IdleConnections(running, settings.connections().idleTimeoutSeconds());
             Dictionary<String, Object> props = new Hashtable<>();
             props.put("sip.listening.points", running.listeningPoints().toString());
             registration = context.registerService(SipTransport.class, running, props);
@@ -177,6 +187,8 @@ public class TransportComponent {
         if (pinger != null) {
             pinger.stop();
             pinger = null;
+            idle.stop();
+            idle = null;
         }
         if (running != null) {
             running.stop();

@@ -71,8 +71,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "tls-client-auth", options = {
             @Option(value = "none"), @Option(value = "want"), @Option(value = "need")},
-            description = "Client certificates on the TLS listening point: none, want (checked when given) or need.")
+            description = "Client certificates from endpoints on the TLS listening point: none, want (checked when given) or need.")
     String tls$_$client$_$auth() default "none";
+
+    @AttributeDefinition(name = "tls-client-auth-sipservers", options = {
+            @Option(value = "none"), @Option(value = "want"), @Option(value = "need")},
+            description = "Client certificates from SIP Servers (peers at the IP of a pair member): none, want or need.")
+    String tls$_$client$_$auth$_$sipservers() default "none";
 
     @AttributeDefinition(name = "tls-handshake-timeout", min = "100", max = "60000",
             description = "Milliseconds a TLS handshake may take before the connection is closed.")
@@ -89,4 +94,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "max-connections", min = "1",
             description = "Most TCP and TLS connections open at once (each listening point).")
     int max$_$connections() default TransportSettings.DEFAULT_MAX_CONNECTIONS;
+
+    @AttributeDefinition(name = "max-connections-per-address", min = "1",
+            description = "Most TCP or TLS connections accepted from one remote IP at once; more are closed as they arrive.")
+    int max$_$connections$_$per$_$address() default ConnectionLimits.DEFAULT_PER_ADDRESS;
+
+    @AttributeDefinition(name = "idle-timeout", min = "0", max = "86400",
+            description = "Seconds a TCP or TLS connection may go without receiving anything before it is closed; 0: never.")
+    int idle$_$timeout() default ConnectionLimits.DEFAULT_IDLE_TIMEOUT;
 }

@@ -15,7 +15,7 @@ import java.util.Set;
 record TransportSettings(Optional<String> sipAddress, int sipPort, Set<SipTransportType> transports,
                          Optional<String> advertisedAddress, int stackThreads, int maxTransactions,
                          int maxMessageSize, int udpBufferSize, TlsSettings tls, KeepAliveSettings keepAlive,
-                         int maxConnections) {
+                         int maxConnections, ConnectionLimits connections) {
 
     static final int DEFAULT_PORT = 5060;
     static final int DEFAULT_THREADS = 8;
@@ -50,7 +50,8 @@ record TransportSettings(Optional<String> sipAddress, int sipPort, Set<SipTransp
                 c.integer("udp-buffer-size", DEFAULT_UDP_BUFFER, 65536, 64 << 20),
                 TlsSettings.parse(c),
                 KeepAliveSettings.parse(c),
-                c.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+                c.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+                ConnectionLimits.parse(c));
         if (s.transports.contains(SipTransportType.TLS) && s.tls.port() == s.sipPort
                 && (s.transports.contains(SipTransportType.TCP))) {
             throw new InvalidConfigException("sip-tls-port", s.tls.port(), "must differ from sip-port (TCP listens there)");
@@ -68,11 +69,12 @@ record TransportSettings(Optional<String> sipAddress, int sipPort, Set<SipTransp
     }
 
     /**
-     * What the listening points and the stack are made of: everything but the TLS key material and
-     * the keep-alive timing, which apply to the running stack.
+     * What the listening points and the stack are made of: everything but the TLS key material, the
+     * keep-alive timing and the per-address and idle limits, which apply to the running stack.
      */
     TransportSettings listeningPart() {
         return new TransportSettings(sipAddress, sipPort, transports, advertisedAddress, stackThreads, maxTransactions,
-                maxMessageSize, udpBufferSize, tls.withoutMaterial(), KeepAliveSettings.OFF, maxConnections);
+                maxMessageSize, udpBufferSize, tls.withoutMaterial(), KeepAliveSettings.OFF, maxConnections,
+                ConnectionLimits.DEFAULTS);
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import dev.sipproxy.api.config.ConfigValues;
-import dev.sipproxy.jainsip.net.OutgoingConnections;
+import dev.sipproxy.jainsip.net.StackConnections;
 
 import gov.nist.javax.sip.ListeningPointExt;
 
@@ -46,8 +46,7 @@ public class KeepAliveStackTest {
                 InputStream is = in.getInputStream();
                 byte[] ping = is.readNBytes(4);
                 assertEquals("\r\n\r\n", new String(ping, StandardCharsets.US_ASCII));
-                OutgoingConnections.ObservedSocket out = OutgoingConnections.find(stack.stack().getStackName(), "127.0.0.1",
-                        peer.getLocalPort());
+                StackConnections.ObservedSocket out = stack.connections().outgoing("127.0.0.1", peer.getLocalPort());
                 assertNotNull("the stack's connection is known", out);
                 assertTrue("nothing received yet", out.lastReceivedNanos() - sent < 0);
                 in.getOutputStream().write("\r\n".getBytes(StandardCharsets.US_ASCII));

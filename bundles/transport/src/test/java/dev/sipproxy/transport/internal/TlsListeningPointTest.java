@@ -209,6 +209,42 @@ public class TlsListeningPointTest {
     }
 
     @Test
+    public void sipServersAndEndpointsHaveTheirOwnClientCertificatePolicy() throws Exception {
+        int port = freePort();
+        Map<String, Object> m = new HashMap<>();
+        m.put("sip-address", "127.0.0.1");
+        m.put("sip-port", Integer.toString(freePort()));
+        m.put("sip-transports", "tls");
+        m.put("sip-tls-port", Integer.toString(port));
+        m.put("tls-keystore", proxy.toString());
+        m.put("tls-keystore-password", TestCertificates.PASSWORD);
+        m.put("tls-truststore", trust.toString());
+        m.put("tls-truststore-password", TestCertificates.PASSWORD);
+        m.put("tls-client-auth", "none");
+        m.put("tls-client-auth-sipservers", "need");
+        TransportSettings s = TransportSettings.parse(new ConfigValues(m));
+        TlsContext tls = new TlsContext();
+        tls.use(TlsMaterial.load(s.tls().material()));
+        java.util.concurrent.atomic.AtomicBoolean fromSipServer = new java.util.concurrent.atomic.AtomicBoolean();
+        stack = RunningStack.start(s, new AnsweringListener(), tls, null, ip -> fromSipServer.get());
+        // an endpoint needs no certificate
+        try (SSLSocket c = connect(port, null)) {
+            assertEquals("\r\n", pingPong(c));
+        }
+        // the same peer counted as a SIP Server must present one
+        fromSipServer.set(true);
+        try (SSLSocket c = connect(port, null)) {
+            String pong = pingPong(c);
+            fail("a SIP Server without certificate got through: '" + pong + "'");
+        } catch (javax.net.ssl.SSLException | java.net.SocketException expected) {
+            // refused
+        }
+        try (SSLSocket c = connect(port, client)) {
+            assertEquals("\r\n", pingPong(c));
+        }
+    }
+
+    @Test
     public void unreadableKeyStoreIsReported() throws Exception {
         Map<String, Object> m = new HashMap<>();
         m.put("tls-keystore", proxy.toString());

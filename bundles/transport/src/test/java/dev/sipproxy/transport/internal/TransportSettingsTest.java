@@ -103,6 +103,16 @@ public class TransportSettingsTest {
     }
 
     @Test
+    public void connectionLimitsApplyLive() {
+        assertEquals(new ConnectionLimits(64, 900), parse().connections());
+        TransportSettings s = parse("max-connections-per-address", "3", "idle-timeout", "0");
+        assertEquals(new ConnectionLimits(3, 0), s.connections());
+        assertEquals(parse().listeningPart(), s.listeningPart());
+        refused("max-connections-per-address", "0");
+        refused("idle-timeout", "-1");
+    }
+
+    @Test
     public void keepAliveTimeoutShorterThanInterval() {
         assertEquals(new KeepAliveSettings(30, 10_000), parse().keepAlive());
         assertEquals(new KeepAliveSettings(2, 1500), parse("keepalive-interval", "2", "keepalive-timeout", "1500").keepAlive());
