@@ -9,7 +9,10 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.HandshakeCompletedEvent;
+import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -47,10 +50,30 @@ final class PolicySslServerSocket extends SSLServerSocket {
                 case WANT -> ssl.setWantClientAuth(true);
                 default -> ssl.setWantClientAuth(false);
             }
+            ssl.addHandshakeCompletedListener(new RenegotiationGuard());
             return ssl;
         } catch (IOException | IllegalArgumentException e) {
             s.close();
             throw new SocketException("TLS set-up of an accepted connection failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * No renegotiation: a connection whose second handshake completes is closed. (TLS 1.3 has none;
+     * the JDK's own switch for TLS 1.2, jdk.tls.rejectClientInitiatedRenegotiation, is JVM-wide.)
+     */
+    private static final class RenegotiationGuard implements HandshakeCompletedListener {
+        private final AtomicInteger handshakes = new AtomicInteger();
+
+        @Override
+        public void handshakeCompleted(HandshakeCompletedEvent event) {
+            if (handshakes.incrementAndGet() > 1) {
+                try {
+                    event.getSocket().close();
+                } catch (IOException e) {
+                    // closed anyway
+                }
+            }
         }
     }
 

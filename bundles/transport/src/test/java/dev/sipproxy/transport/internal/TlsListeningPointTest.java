@@ -183,6 +183,29 @@ public class TlsListeningPointTest {
     }
 
     @Test
+    public void renegotiationClosesTheConnection() throws Exception {
+        int port = start("none");
+        try (SSLSocket s = connect(port, null, "TLSv1.2")) {
+            assertEquals("\r\n", pingPong(s));
+            boolean closed = false;
+            try {
+                s.startHandshake();  // on TLS 1.2: a renegotiation
+                s.getOutputStream().write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                while (s.getInputStream().read() >= 0) {
+                    // a pong may come before the close
+                }
+                closed = true;
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                closed = false;
+            } catch (IOException closedByProxy) {
+                closed = true;
+            }
+            assertTrue("the proxy closed the connection after the renegotiation", closed);
+        }
+    }
+
+    @Test
     public void onlyTls12And13AreOffered() throws Exception {
         start("none");
         // what the stack's listening socket enables, whatever the stack set on it
