@@ -84,6 +84,8 @@ public class TlsIT extends ProxyTestSupport {
                 editConfigurationFilePut(cfg, "tls-truststore", trust.toString()),
                 editConfigurationFilePut(cfg, "tls-truststore-password", TestCertificates.PASSWORD),
                 editConfigurationFilePut(cfg, "tls-client-auth", "need"),
+                // every peer here is at 127.0.0.1, the SIP Servers' address: the SIP Server policy applies to all
+                editConfigurationFilePut(cfg, "tls-client-auth-sipservers", "need"),
                 editConfigurationFilePut("etc/dev.sipproxy.sipserver-default.cfg", "transport", "tls"),
                 editConfigurationFilePut("etc/system.properties", "itest.tls.port", Integer.toString(tls)),
                 editConfigurationFilePut("etc/system.properties", "itest.tls.dir", dir.toString()),
@@ -121,7 +123,7 @@ public class TlsIT extends ProxyTestSupport {
     }
 
     @Test
-    public void a_callOverTlsEndToEnd() throws Exception {
+    public void a_tlsCallEndToEnd() throws Exception {
         String callId = "tlsit-" + System.nanoTime();
         long started = System.nanoTime();
         try (SSLSocket c = connect(context("client"), tlsPort())) {
@@ -173,6 +175,69 @@ public class TlsIT extends ProxyTestSupport {
                             + "Via %s, Record-Route %s, proxy's client certificate %s; INVITE/ACK/BYE on connections %s%n",
                     inviteMillis, c.getSession().getProtocol(), recordRoute, inv.protocol(), via, rr, inv.peerSubject(),
                     call.stream().map(TlsSipServer.Received::connection).toList());
+        }
+    }
+
+    @Test
+    public void a_udpCallerToTlsServerGetsARecordRoutePerSide() throws Exception {
+        String callId = "tlsit-udp-" + System.nanoTime();
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp.setSoTimeout(5000);
+            int lp = udp.getLocalPort();
+            String from = "From: <sip:caller@127.0.0.1>;tag=u1\r\n";
+            String invite = "INVITE sip:callee@127.0.0.1:" + proxyPort() + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + lp
+                    + ";branch=z9hG4bK-tlsit-ui" + lp + ";rport\r\nMax-Forwards: 70\r\n" + from + "To: <sip:callee@127.0.0.1>\r\n"
+                    + "Call-ID: " + callId + "\r\nCSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:" + lp + ">\r\nContent-Length: 0\r\n\r\n";
+            sendUdp(udp, invite);
+            String ok = udpFinalResponse(udp);
+            assertTrue(ok, ok.startsWith("SIP/2.0 200"));
+            List<String> rr = new ArrayList<>();
+            SipStream.headers(ok, "Record-Route", null).forEach(h -> rr.addAll(List.of(h.split(",\\s*(?=<)"))));
+            assertEquals("two Record-Route entries (RFC 5658): " + rr, 2, rr.size());
+            assertTrue("SIP Server side first: " + rr, rr.get(0).contains(":" + tlsPort() + ";transport=tls"));
+            assertTrue("caller side second: " + rr, rr.get(1).contains(":" + proxyPort() + ";lr") && !rr.get(1).contains("transport="));
+            String to = SipStream.header(ok, "To", "t");
+            String contact = SipStream.header(ok, "Contact", "m");
+            String target = contact.substring(contact.indexOf('<') + 1, contact.indexOf('>'));
+            List<String> routes = new ArrayList<>(rr);
+            Collections.reverse(routes);
+            String route = "Route: " + String.join(", ", routes) + "\r\n";
+            sendUdp(udp, "ACK " + target + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + lp + ";branch=z9hG4bK-tlsit-ua" + lp
+                    + ";rport\r\n" + route + "Max-Forwards: 70\r\n" + from + "To: " + to + "\r\nCall-ID: " + callId
+                    + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+            // UDP keeps no order: the BYE goes once the ACK is through
+            await("the ACK at the TLS SIP Server", Duration.ofSeconds(5), () -> primary.received("ACK").stream()
+                    .anyMatch(r -> callId.equals(SipStream.header(r.message(), "Call-ID", "i"))));
+            sendUdp(udp, "BYE " + target + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + lp + ";branch=z9hG4bK-tlsit-ub" + lp
+                    + ";rport\r\n" + route + "Max-Forwards: 70\r\n" + from + "To: " + to + "\r\nCall-ID: " + callId
+                    + "\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n");
+            String byeOk = udpFinalResponse(udp);
+            assertTrue(byeOk, byeOk.startsWith("SIP/2.0 200") && byeOk.contains("2 BYE"));
+            await("INVITE, ACK and BYE at the TLS SIP Server", Duration.ofSeconds(5), () -> primary.received().stream()
+                    .filter(r -> callId.equals(SipStream.header(r.message(), "Call-ID", "i"))).count() >= 3);
+            List<TlsSipServer.Received> call = primary.received().stream()
+                    .filter(r -> callId.equals(SipStream.header(r.message(), "Call-ID", "i"))).toList();
+            assertEquals(List.of("INVITE", "ACK", "BYE"), call.stream().map(TlsSipServer.Received::method).toList());
+            String via = SipStream.header(call.get(0).message(), "Via", "v");
+            assertTrue(via, via.startsWith("SIP/2.0/TLS 127.0.0.1:" + tlsPort()) && via.contains("SIP/2.0/UDP 127.0.0.1:" + lp));
+            System.out.printf("FIGURES UDP caller -> TLS SIP Server: Record-Route %s; Via at the server %s; INVITE/ACK/BYE on TLS connections %s%n",
+                    rr, via, call.stream().map(TlsSipServer.Received::connection).toList());
+        }
+    }
+
+    private static void sendUdp(DatagramSocket udp, String message) throws IOException {
+        byte[] b = message.getBytes(StandardCharsets.ISO_8859_1);
+        udp.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), proxyPort()));
+    }
+
+    private static String udpFinalResponse(DatagramSocket udp) throws IOException {
+        while (true) {
+            DatagramPacket p = new DatagramPacket(new byte[65536], 65536);
+            udp.receive(p);
+            String m = new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
+            if (m.startsWith("SIP/2.0 ") && m.charAt(8) != '1') {
+                return m;
+            }
         }
     }
 

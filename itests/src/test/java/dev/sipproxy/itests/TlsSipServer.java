@@ -31,11 +31,35 @@ final class TlsSipServer implements AutoCloseable {
     private final AtomicInteger connectionCount = new AtomicInteger();
 
     TlsSipServer(int port, SSLContext context) throws IOException {
-        server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        server = bind(context, port);
         server.setNeedClientAuth(true);
         Thread t = new Thread(this::accept, "tls-sip-server-" + port);
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Binds with SO_REUSEADDR, retrying for a few seconds while the previous test's socket on the port goes away. */
+    private static SSLServerSocket bind(SSLContext context, int port) throws IOException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            SSLServerSocket s = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+            try {
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+                return s;
+            } catch (java.net.BindException e) {
+                s.close();
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException i) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     List<Received> received() {
