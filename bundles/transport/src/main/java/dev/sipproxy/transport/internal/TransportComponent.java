@@ -162,8 +162,9 @@ public class TransportComponent {
                         settings.bindAddress(), settings.tls().port(), tls.material().description(), tlsProblem);
                 tlsProblem = null;
             }
-        } else if (settings.tls().material().keystore().isPresent()) {
-            LOG.info("No TLS listening point: tls-keystore is set but sip-transports does not list tls");
+        } else {
+            LOG.info("No TLS listening point: sip-transports does not list tls{}",
+                    settings.tls().material().keystore().isPresent() ? " (tls-keystore is set)" : "");
         }
         running = RunningStack.start(settings, dispatcher, tls, tlsProblem, this::isSipServer);
         if (running != null) {
