@@ -68,9 +68,6 @@ public class PairDefinition {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException("transport", c.text("transport", ""), e.getMessage());
         }
-        if (transport == SipTransportType.TLS) {
-            throw new InvalidConfigException("transport", "tls", "TLS is not supported yet");
-        }
         return new ServerPair(name, primary, backup, transport);
     }
 

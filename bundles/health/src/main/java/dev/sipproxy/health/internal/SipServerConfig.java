@@ -17,6 +17,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "backup", required = false, description = "host:port of the backup SIP Server; empty for none.")
     String backup() default "";
 
-    @AttributeDefinition(name = "transport", description = "Transport towards both members.")
+    @AttributeDefinition(name = "transport", description = "Transport towards both members (and of their OPTIONS probes): udp, tcp or tls.")
     String transport() default "udp";
 }

@@ -6,6 +6,9 @@ import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.transport.ListeningPointInfo;
 import dev.sipproxy.api.transport.SipTransport;
 
+import dev.sipproxy.jainsip.net.StackConnections;
+import dev.sipproxy.jainsip.net.StackTls;
+
 import gov.nist.javax.sip.SipStackImpl;
 
 import java.net.InetAddress;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sip.ListeningPoint;
 import javax.sip.PeerUnavailableException;
@@ -54,10 +58,21 @@ final class RunningStack implements SipTransport {
         this.addressFactory = factory.createAddressFactory();
     }
 
+    private static final AtomicInteger STACKS = new AtomicInteger();
+
     /**
      * Starts a stack. Returns null, after logging why, when not a single listening point could be opened.
+     *
+     * @param tls          the transport's TLS context
+     * @param tlsUnusable  why the TLS listening point cannot open (no or unreadable key material), or null
      */
-    static RunningStack start(TransportSettings settings, SipListener listener) {
+    static RunningStack start(TransportSettings settings, SipListener listener, TlsContext tls, String tlsUnusable) {
+        return start(settings, listener, tls, tlsUnusable, ip -> false);
+    }
+
+    /** As above; {@code isSipServer} tells SIP Servers' IPs, for their own client-certificate policy. */
+    static RunningStack start(TransportSettings settings, SipListener listener, TlsContext tls, String tlsUnusable,
+                              java.util.function.Predicate<String> isSipServer) {
         String bindIp;
         try {
             bindIp = InetAddress.getByName(settings.bindAddress()).getHostAddress();
@@ -67,36 +82,56 @@ final class RunningStack implements SipTransport {
                     settings.bindAddress(), settings.sipPort());
             return null;
         }
+        String stackName = "sip-proxy-" + STACKS.incrementAndGet();
+        StackTls.register(stackName, new StackTls(tls.sslContext(), StackProperties.TLS_PROTOCOLS, settings.tls().clientAuth(),
+                settings.tls().sipServerClientAuth(), isSipServer));
+        StackConnections.of(stackName).limitPerAddress(settings.connections().maxPerAddress());
         SipStackImpl stack;
         try {
-            stack = new SipStackImpl(StackProperties.of(settings));
+            stack = new SipStackImpl(StackProperties.of(settings, stackName,
+                    List.of(tls.sslContext().getDefaultSSLParameters().getCipherSuites())));
         } catch (PeerUnavailableException e) {
+            StackTls.unregister(stackName);
             EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "the SIP stack cannot be created: {}", e.getMessage());
             return null;
         }
         SipProvider provider = null;
         List<ListeningPointInfo> opened = new ArrayList<>();
-        for (SipTransportType t : List.of(SipTransportType.UDP, SipTransportType.TCP)) {
+        for (SipTransportType t : List.of(SipTransportType.UDP, SipTransportType.TCP, SipTransportType.TLS)) {
             if (!settings.transports().contains(t)) {
                 continue;
             }
+            int port = t == SipTransportType.TLS ? settings.tls().port() : settings.sipPort();
+            if (t == SipTransportType.TLS && tlsUnusable != null) {
+                EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "cannot listen for SIP over TLS on {}:{}: {}",
+                        bindIp, port, tlsUnusable);
+                continue;
+            }
             try {
-                ListeningPoint lp = stack.createListeningPoint(bindIp, settings.sipPort(), t.token());
+                ListeningPoint lp = stack.createListeningPoint(bindIp, port, t.token());
                 if (provider == null) {
                     provider = stack.createSipProvider(lp);
                     provider.addSipListener(listener);
                 } else {
                     provider.addListeningPoint(lp);
                 }
-                opened.add(new ListeningPointInfo(t, bindIp, settings.sipPort()));
-                LOG.info("Listening for SIP over {} on {}:{}", t, bindIp, settings.sipPort());
+                opened.add(new ListeningPointInfo(t, bindIp, port));
+                if (t == SipTransportType.TLS) {
+                    LOG.info("Listening for SIP over TLS on {}:{} with certificate {}, protocols {}, client certificate {} (SIP Servers {})",
+                            bindIp, port, tls.material().description(), StackProperties.TLS_PROTOCOLS,
+                            settings.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
+                            settings.tls().sipServerClientAuth().name().toLowerCase(java.util.Locale.ROOT));
+                } else {
+                    LOG.info("Listening for SIP over {} on {}:{}", t, bindIp, port);
+                }
             } catch (Exception e) {
                 EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "cannot listen for SIP over {} on {}:{}: {}",
-                        t, bindIp, settings.sipPort(), rootMessage(e));
+                        t, bindIp, port, rootMessage(e));
             }
         }
         if (provider == null) {
             stack.stop();
+            StackTls.unregister(stackName);
             return null;
         }
         try {
@@ -107,12 +142,15 @@ final class RunningStack implements SipTransport {
         } catch (Exception e) {
             EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "the SIP stack cannot start: {}", rootMessage(e));
             stack.stop();
+            StackTls.unregister(stackName);
             return null;
         }
     }
 
     void stop() {
         stack.stop();
+        StackTls.unregister(stack.getStackName());
+        StackConnections.forget(stack.getStackName());
         LOG.info("SIP listening points closed: {}", listening);
     }
 
@@ -159,6 +197,19 @@ final class RunningStack implements SipTransport {
     @Override
     public boolean isOwnAddress(String host, int port) {
         return local.isOwn(host, port);
+    }
+
+    SipStackImpl stack() {
+        return stack;
+    }
+
+    /** The TCP and TLS connections of this stack. */
+    StackConnections connections() {
+        return StackConnections.of(stack.getStackName());
+    }
+
+    boolean listensOn(SipTransportType t) {
+        return port(t) > 0;
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.sipproxy.transport.internal;
 
+import java.util.List;
 import java.util.Properties;
 
 /** JAIN-SIP stack properties for a transaction-stateful proxy under production load. */
@@ -9,12 +10,30 @@ final class StackProperties {
     /** The stricter parser that refuses duplicate or missing essential headers with a clean 400. */
     static final String PARSER_FACTORY = "dev.sipproxy.jainsip.StrictMessageParserFactory";
 
+    /** The sockets: SO_KEEPALIVE on TCP and TLS, and TLS material from the configuration (see the JAIN-SIP bundle). */
+    static final String NETWORK_LAYER = "dev.sipproxy.jainsip.ConfiguredNetworkLayer";
+    /** The only TLS protocols, towards peers and from them. */
+    static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
     private StackProperties() {
     }
 
-    static Properties of(TransportSettings s) {
+    /**
+     * @param stackName unique per stack: the network layer finds the stack's TLS set-up by it
+     * @param cipherSuites the TLS cipher suites to enable (the stack's own default list is weak)
+     */
+    static Properties of(TransportSettings s, String stackName, List<String> cipherSuites) {
         Properties p = new Properties();
-        p.setProperty("javax.sip.STACK_NAME", "sip-proxy");
+        p.setProperty("javax.sip.STACK_NAME", stackName);
+        p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", NETWORK_LAYER);
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TLS_PROTOCOLS));
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", cipherSuites));
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Integer.toString(s.tls().handshakeTimeoutMillis()));
+        p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
+        // Client authentication is applied by the network layer's server socket (the stack's own
+        // handling of it ends with no client authentication at all); tell the stack nothing.
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(s.maxConnections()));
         p.setProperty("javax.sip.ROUTER_PATH", ROUTER);
         p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", PARSER_FACTORY);

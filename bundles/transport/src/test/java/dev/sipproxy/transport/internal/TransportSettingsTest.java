@@ -76,11 +76,48 @@ public class TransportSettingsTest {
     }
 
     @Test
-    public void tlsIsRefused() {
-        InvalidConfigException e = refused("sip-transports", "udp, tls");
-        assertTrue(e.getMessage(), e.getMessage().contains("sip-transports"));
-        assertTrue(e.getMessage(), e.getMessage().contains("TLS"));
-        refused("sip-transports", new String[] {"TLS"});
+    public void tlsIsAListeningTransport() {
+        TransportSettings s = parse("sip-transports", "udp, tls", "sip-tls-port", "5071", "tls-keystore", "/k.p12",
+                "tls-keystore-password", "pw", "tls-client-auth", "need");
+        assertEquals(Set.of(SipTransportType.UDP, SipTransportType.TLS), s.transports());
+        assertEquals(5071, s.tls().port());
+        assertEquals(Optional.of("/k.p12"), s.tls().material().keystore());
+        assertEquals("PKCS12", s.tls().material().keystoreType());
+        assertEquals(dev.sipproxy.jainsip.net.StackTls.ClientAuth.NEED, s.tls().clientAuth());
+        assertFalse("passwords never in toString", s.toString().contains("pw,") || s.toString().contains("=pw"));
+        assertEquals("JKS", parse("tls-keystore", "/k.JKS").tls().material().keystoreType());
+        refused("tls-client-auth", "maybe");
+        refused("tls-keystore-type", "PEM");
+        refused("sip-transports", "tcp,tls", "sip-tls-port", "5060");
+    }
+
+    @Test
+    public void keyMaterialChangesDoNotRestartTheStack() {
+        TransportSettings a = parse("sip-transports", "tls", "tls-keystore", "/a.p12", "tls-keystore-password", "x");
+        TransportSettings b = parse("sip-transports", "tls", "tls-keystore", "/b.p12", "tls-keystore-password", "y",
+                "keepalive-interval", "5", "keepalive-timeout", "1000");
+        assertNotEquals(a, b);
+        assertEquals(a.listeningPart(), b.listeningPart());
+        assertNotEquals(a.listeningPart(), parse("sip-transports", "tls", "tls-client-auth", "want").listeningPart());
+        assertNotEquals(a.listeningPart(), parse("sip-transports", "tls", "sip-tls-port", "6000").listeningPart());
+    }
+
+    @Test
+    public void connectionLimitsApplyLive() {
+        assertEquals(new ConnectionLimits(64, 900), parse().connections());
+        TransportSettings s = parse("max-connections-per-address", "3", "idle-timeout", "0");
+        assertEquals(new ConnectionLimits(3, 0), s.connections());
+        assertEquals(parse().listeningPart(), s.listeningPart());
+        refused("max-connections-per-address", "0");
+        refused("idle-timeout", "-1");
+    }
+
+    @Test
+    public void keepAliveTimeoutShorterThanInterval() {
+        assertEquals(new KeepAliveSettings(30, 10_000), parse().keepAlive());
+        assertEquals(new KeepAliveSettings(2, 1500), parse("keepalive-interval", "2", "keepalive-timeout", "1500").keepAlive());
+        refused("keepalive-interval", "1", "keepalive-timeout", "1000");
+        assertFalse(parse("keepalive-interval", "0").keepAlive().enabled());
     }
 
     @Test

@@ -1,0 +1,2 @@
+/** What the transport bundle and the stack's network layer share: the TLS set-up, the connections the stack opened. */
+package dev.sipproxy.jainsip.net;
