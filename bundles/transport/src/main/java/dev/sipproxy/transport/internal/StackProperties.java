@@ -49,9 +49,9 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(s.stackThreads()));
         p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", Integer.toString(s.stackThreads()));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-        // Transaction timers on a ScheduledThreadPoolExecutor: the default java.util.Timer's queue
-        // upkeep (TaskQueue.fixDown) showed in profiles, every transaction starting and cancelling several.
-        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", "gov.nist.javax.sip.stack.timers.ScheduledExecutorSipTimer");
+        // The stack's default java.util.Timer stays: its ScheduledExecutorSipTimer keeps its thread after
+        // the stack stops until the last delayed timer (up to 32 s) has run, a thread left behind by
+        // feature:uninstall (FeatureReinstallIT).
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(s.maxTransactions()));
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", Integer.toString(s.maxTransactions()));
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
