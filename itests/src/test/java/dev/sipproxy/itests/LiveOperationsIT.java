@@ -193,6 +193,9 @@ public class LiveOperationsIT extends ProxyTestSupport {
                 console("log:set INFO dev.sipproxy");
                 updateDefaultPair("backup", "127.0.0.1:" + backupPort());
                 updateConfig("dev.sipproxy.health", "probe-timeout", "800");
+                // transport values that apply to the running stack (no restart, no lost transaction)
+                updateConfig("dev.sipproxy.transport", "keepalive-interval", "20");
+                updateConfig("dev.sipproxy.transport", "idle-timeout", "600");
                 updateConfig("dev.sipproxy.overload", "overload-ctrl-dialog-rate", "0");
                 extraPair.delete();                                           // and removed
             });
@@ -200,6 +203,8 @@ public class LiveOperationsIT extends ProxyTestSupport {
         } finally {
             updateConfig("dev.sipproxy.health", "oos-check", "0");
             updateConfig("dev.sipproxy.health", "probe-timeout", "500");
+            updateConfig("dev.sipproxy.transport", "keepalive-interval", "30");
+            updateConfig("dev.sipproxy.transport", "idle-timeout", "900");
         }
     }
 
