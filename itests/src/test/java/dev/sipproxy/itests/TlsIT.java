@@ -5,7 +5,10 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
+import dev.sipproxy.api.HealthControl;
+import dev.sipproxy.api.MemberRef;
 import dev.sipproxy.api.MemberRole;
+import dev.sipproxy.api.MemberState;
 import dev.sipproxy.api.PairState;
 
 import java.io.File;
@@ -27,6 +30,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import javax.inject.Inject;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -58,6 +62,9 @@ public class TlsIT extends ProxyTestSupport {
 
     private TlsSipServer primary;
     private TlsSipServer backup;
+
+    @Inject
+    private HealthControl health;
 
     @Override
     protected int oosCheckSeconds() {
@@ -112,6 +119,15 @@ public class TlsIT extends ProxyTestSupport {
         SSLContext server = context("server");
         primary = new TlsSipServer(primaryPort(), server);
         backup = new TlsSipServer(backupPort(), server);
+        await("both members of pair 'default' answer over TLS", Duration.ofSeconds(20), () -> pairs.pair("default")
+                .map(p -> p.members().stream().allMatch(MemberState::usable)).orElse(false));
+        // The servers start after the proxy: the pair was out of service, and whichever member answered
+        // its probe first took the calls (sticky). The tests want the primary.
+        if (pairs.pair("default").flatMap(PairState::active).orElse(null) == MemberRole.BACKUP) {
+            MemberRef backupMember = new MemberRef("default", MemberRole.BACKUP);
+            health.setOutOfService(backupMember, true);
+            health.setOutOfService(backupMember, false);
+        }
         await("pair 'default' in service on its primary over TLS", Duration.ofSeconds(20), () -> pairs.pair("default")
                 .flatMap(PairState::activeMember).map(m -> m.role() == MemberRole.PRIMARY).orElse(false));
     }
