@@ -62,6 +62,9 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(s.maxMessageSize()));
+        // A received datagram that waited 2 s in the queue is dropped unprocessed: by then the peer has
+        // retransmitted it (T1 500 ms, doubling), and what waits holds memory (default: 8 s).
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "2000");
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(s.udpBufferSize()));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(s.udpBufferSize()));

@@ -35,7 +35,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int max$_$transactions() default TransportSettings.DEFAULT_MAX_TRANSACTIONS;
 
     @AttributeDefinition(name = "max-message-size", min = "1024", max = "1048576",
-            description = "Largest SIP message accepted over TCP, in bytes.")
+            description = "Largest SIP message accepted over UDP and TCP, in bytes (each received datagram holds a buffer of this size while it waits to be processed).")
     int max$_$message$_$size() default TransportSettings.DEFAULT_MAX_MESSAGE_SIZE;
 
     @AttributeDefinition(name = "udp-buffer-size", min = "65536",

@@ -20,7 +20,12 @@ record TransportSettings(Optional<String> sipAddress, int sipPort, Set<SipTransp
     static final int DEFAULT_PORT = 5060;
     static final int DEFAULT_THREADS = 8;
     static final int DEFAULT_MAX_TRANSACTIONS = 200_000;
-    static final int DEFAULT_MAX_MESSAGE_SIZE = 65_536;
+    /**
+     * 16 KiB: the stack gives every received datagram a buffer of this size, held while the datagram
+     * waits in the receive queue; at 64 KiB a queue backed up under load took the 512 MiB heap, and
+     * the out-of-memory error ended the UDP receive thread (a dead listener).
+     */
+    static final int DEFAULT_MAX_MESSAGE_SIZE = 16_384;
     static final int DEFAULT_UDP_BUFFER = 4 * 1024 * 1024;
     static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
