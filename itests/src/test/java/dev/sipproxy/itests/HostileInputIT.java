@@ -211,4 +211,42 @@ public class HostileInputIT extends ProxyTestSupport {
             return null;
         }
     }
+
+    /**
+     * The stack's UDP receive thread ends only on an error it does not catch; the socket then stays
+     * bound and nobody reads it. Here the thread is ended on purpose (Thread.stop throws ThreadDeath
+     * in it, an Error like an OutOfMemoryError): the transport notices, logs 40006 and restarts the
+     * stack, and calls go through again.
+     */
+    @Test
+    @SuppressWarnings("removal")
+    public void aUdpListenerWhoseReceiveThreadDiesIsRestarted() throws Exception {
+        String name = "MessageProcessorThread-UDP-127.0.0.1/" + proxyPort();
+        try (Sipp uas = Sipp.uas("uas.xml").localPort(primaryPort()).start()) {
+            Thread receiver = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name))
+                    .findFirst().orElseThrow(() -> new AssertionError("no thread " + name));
+            long before = logLinesContaining("stopped receiving");
+            long killedAt = System.nanoTime();
+            receiver.stop();
+            // the thread sits in DatagramSocket.receive: the ThreadDeath reaches it when a datagram arrives
+            try (java.net.DatagramSocket wake = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+                byte[] crlf = "\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                wake.send(new java.net.DatagramPacket(crlf, crlf.length, java.net.InetAddress.getLoopbackAddress(), proxyPort()));
+            }
+            receiver.join(5000);
+            assertTrue("the receive thread ended", !receiver.isAlive());
+            awaitLogLine("stopped receiving", before + 1, Duration.ofSeconds(15));
+            await("a new UDP receive thread", Duration.ofSeconds(15), () -> Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().equals(name) && t.isAlive()));
+            long restartedMs = (System.nanoTime() - killedAt) / 1_000_000;
+            // while it was deaf the probes' answers went unread: the pair comes back with the next probe
+            await("pair 'default' back in service", Duration.ofSeconds(15),
+                    () -> pairs.pair("default").map(dev.sipproxy.api.PairState::inService).orElse(false));
+            try (Sipp uac = Sipp.uac("uac.xml").remote(proxyPort()).calls(20).rate(10).start()) {
+                assertAllCallsSucceeded(uac, 20, Duration.ofSeconds(60));
+            }
+            System.out.println("FIGURES dead UDP receive thread: 40006 and the stack restarted " + restartedMs
+                    + " ms after the thread ended; 20/20 calls after");
+        }
+    }
 }

@@ -5,11 +5,13 @@ import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.SipServerPairs;
 import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.config.LastGoodConfig;
+import dev.sipproxy.api.transport.ListeningPointInfo;
 import dev.sipproxy.api.transport.SipMessageHandler;
 import dev.sipproxy.api.transport.SipTransport;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
@@ -45,6 +47,7 @@ public class TransportComponent {
     private final StaleConnections stale = new StaleConnections(() -> this.pairs);
     private KeepAlivePinger pinger;
     private IdleConnections idle;
+    private UdpListenerWatch udpWatch;
 
     private final TlsContext tls = new TlsContext();
     private volatile TransportSettings settings;
@@ -149,6 +152,22 @@ public class TransportComponent {
         return LastGoodConfig.parseOrKeep(PID, properties, TransportSettings::parse, lastGood);
     }
 
+    /** A UDP listening point lost its receive thread: the stack is restarted on its own thread. */
+    private void restartDeafStack(List<ListeningPointInfo> deaf) {
+        EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START,
+                "SIP listening point(s) {} stopped receiving (the stack's receive thread ended); restarting the SIP stack", deaf);
+        Thread t = new Thread(() -> {
+            synchronized (this) {
+                if (registration != null) {
+                    stop();
+                    start();
+                }
+            }
+        }, "sip-proxy-transport-restart");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private synchronized void start() {
         String tlsProblem = null;
         if (wantsTls()) {
@@ -166,6 +185,7 @@ public class TransportComponent {
         }
         running = RunningStack.start(settings, dispatcher, tls, tlsProblem, this::isSipServer);
         if (running != null) {
+            udpWatch = new UdpListenerWatch(running.listeningPoints(), this::restartDeafStack);
             pinger = new KeepAlivePinger(running, () -> this.pairs, stale, settings.keepAlive());
             idle = new IdleConnections(running, settings.connections().idleTimeoutSeconds());
             Dictionary<String, Object> props = new Hashtable<>();
@@ -182,6 +202,10 @@ public class TransportComponent {
                 // the bundle is stopping
             }
             registration = null;
+        }
+        if (udpWatch != null) {
+            udpWatch.stop();
+            udpWatch = null;
         }
         if (pinger != null) {
             pinger.stop();
