@@ -130,7 +130,7 @@ final class RunningStack implements SipTransport {
             }
         }
         if (provider == null) {
-            stack.stop();
+            stop(stack);
             StackTls.unregister(stackName);
             return null;
         }
@@ -141,17 +141,42 @@ final class RunningStack implements SipTransport {
             return new RunningStack(stack, provider, opened, LocalAddresses.of(settings, bindIp, ports));
         } catch (Exception e) {
             EventLog.log(ProxyEvent.SPR_SIP_LISTENER_CANNOT_START, "the SIP stack cannot start: {}", rootMessage(e));
-            stack.stop();
+            stop(stack);
             StackTls.unregister(stackName);
             return null;
         }
     }
 
     void stop() {
-        stack.stop();
+        stop(stack);
         StackTls.unregister(stack.getStackName());
         StackConnections.forget(stack.getStackName());
         LOG.info("SIP listening points closed: {}", listening);
+    }
+
+    /**
+     * Stops the stack, again if the first attempt fails: JAIN-SIP's UDP processor walks its list of
+     * channel threads unguarded, and a stop right after a start can meet a thread still adding itself
+     * (ConcurrentModificationException), which would leave sockets open.
+     */
+    private static void stop(SipStackImpl stack) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                stack.stop();
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    LOG.warn("The SIP stack did not stop cleanly: {}", e.toString());
+                    return;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     @Override
