@@ -15,6 +15,15 @@ public interface SipServerPairs {
     /** One pair by name. */
     Optional<PairState> pair(String name);
 
+    /**
+     * True when {@code member} answered anything (a call's response or a probe) at or after
+     * {@code sinceMillis} (wall clock): it is alive, whatever one unanswered request says.
+     */
+    default boolean answeredSince(MemberRef member, long sinceMillis) {
+        return pair(member.pair()).flatMap(p -> p.member(member.role()))
+                .map(m -> m.lastResponseMillis() >= sinceMillis).orElse(false);
+    }
+
     /** The pair member that listens at {@code ip:port}, if any (used to tell SIP Server traffic from endpoint traffic). */
     Optional<MemberRef> memberAt(String ip, int port);
 

@@ -155,12 +155,6 @@ public class HealthMonitor implements HealthControl {
         }
     }
 
-    /** True when {@code member} answered anything (a call's response or a probe) at or after {@code sinceMillis}. */
-    private boolean answeredSince(MemberRef member, long sinceMillis) {
-        return pairs.pair(member.pair()).flatMap(p -> p.member(member.role()))
-                .map(m -> m.lastResponseMillis() >= sinceMillis).orElse(false);
-    }
-
     private void probe(PairState pair, MemberState member, MemberRef ref, Schedule schedule, HealthSettings s) {
         long sentAt = System.currentTimeMillis();
         OptionsProbe.send(transport, member.ip(), member.address().port(), pair.pair().transport(), s.probeTimeoutMillis(), timer,
@@ -168,7 +162,7 @@ public class HealthMonitor implements HealthControl {
                     schedule.inFlight = false;
                     if (code > 0 && !s.failureCodes().contains(code)) {
                         pairs.memberAnswered(ref, code);
-                    } else if (code <= 0 && answeredSince(ref, sentAt + s.probeTimeoutMillis() / 2)) {
+                    } else if (code <= 0 && pairs.answeredSince(ref, sentAt + s.probeTimeoutMillis() / 2)) {
                         // No answer to the probe, but answers to calls kept coming in the second half of
                         // the wait: the member is alive, and the probe's answer waits in this proxy's own
                         // backlog (or was one lost datagram). Not a reason to take it out of service.

@@ -299,7 +299,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         }
         // Without a usable other member there is nothing to gain: the branch keeps its own timers.
         if (tx.isCurrent(client) && !tx.provisionalSeen() && tx.mayRetry()
-                && !answeredSince(tx.destination().member(), sentAtMillis + settings.failoverTimerMillis() / 2)
+                && !pairs.answeredSince(tx.destination().member(), sentAtMillis + settings.failoverTimerMillis() / 2)
                 && selector.alternative(tx.destination().member()).isPresent()) {
             try {
                 branchFailed(tx, tx.destination(), "no response within " + settings.failoverTimerMillis() + " ms", Response.REQUEST_TIMEOUT);
@@ -316,12 +316,6 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             // the core is being deactivated: the branch keeps the stack's own timers
         }
-    }
-
-    /** True when {@code member} answered anything (a response or a probe) at or after {@code sinceMillis}. */
-    private boolean answeredSince(MemberRef member, long sinceMillis) {
-        return pairs.pair(member.pair()).flatMap(p -> p.member(member.role()))
-                .map(m -> m.lastResponseMillis() >= sinceMillis).orElse(false);
     }
 
     /**
