@@ -25,7 +25,7 @@ public class LiveConfigurationIT extends ProxyTestSupport {
              Sipp newUas = Sipp.uas("uas.xml").localPort(newPrimary).start();
              // 10 calls a second, each 3 s long: about 30 are up when the primary moves.
              Sipp uac = Sipp.uac("uac.xml").remote(proxyPort()).calls(calls).rate(10).callLengthMs(3000).start()) {
-            await("calls set up at the old primary", Duration.ofSeconds(20), () -> created(oldUas) >= 10);
+            await("calls set up at the old primary", Duration.ofSeconds(20), () -> oldUas.callsCreated() >= 10);
             updateDefaultPair("primary", "127.0.0.1:" + newPrimary);
             await("pair 'default' moved", Duration.ofSeconds(10),
                     () -> pairs.pair("default").get().pair().primary().port() == newPrimary);
@@ -67,15 +67,6 @@ public class LiveConfigurationIT extends ProxyTestSupport {
             assertAllCallsSucceeded(uac, 5, Duration.ofSeconds(30));
         } finally {
             updateConfig("dev.sipproxy.transport", "sip-port", Integer.toString(proxyPort()));
-        }
-    }
-
-    private static long created(Sipp sipp) {
-        try {
-            Sipp.Stats s = sipp.stats();
-            return s.created();
-        } catch (java.io.IOException e) {
-            return 0;
         }
     }
 }

@@ -179,6 +179,15 @@ public final class Sipp implements AutoCloseable {
         return s;
     }
 
+    /** Calls sipp has started so far; 0 before its first statistics line (for waits on a condition). */
+    public long callsCreated() {
+        try {
+            return stats().created();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** The last statistics line sipp wrote (every second, and at exit). */
     public Stats stats() throws IOException {
         if (!Files.exists(statFile)) {
