@@ -408,6 +408,9 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
                 ProxyTransaction tx = contextOf(client.getApplicationData());
                 if (tx != null && tx.isCurrent(client)) {
                     relay(tx, response);
+                } else if (tx == null && response.getStatusCode() / 100 == 2 && isInviteResponse(response)) {
+                    // a 2xx retransmission after the request finished: every 2xx goes to the caller
+                    forwardStray(response);
                 }
             }
         } catch (RuntimeException | ParseException | InvalidArgumentException e) {
@@ -451,6 +454,11 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             up.setReasonPhrase("Server Internal Error");
         }
         return up;
+    }
+
+    private static boolean isInviteResponse(Response response) {
+        CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        return cseq != null && Request.INVITE.equals(cseq.getMethod());
     }
 
     /** A response no transaction knows (a 2xx retransmission): forwarded statelessly if its top Via is ours. */
@@ -593,6 +601,16 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     private void finished(ProxyTransaction tx) {
         if (tx.cancelKey != null) {
             openInvites.remove(tx.cancelKey, tx);
+        }
+        // The stack keeps a completed transaction for up to 64*T1 (32 s over UDP) to absorb
+        // retransmissions; it needs nothing of this context for that. Unlinked, the context, its
+        // request template and the branch's messages are garbage as soon as the branch ends instead
+        // of 32 s later: at 750 calls/s that was most of a 475 MB live heap. A 2xx retransmission
+        // that arrives on the branch afterwards is relayed statelessly (processResponse).
+        tx.server.setApplicationData(null);
+        ClientTransaction branch = tx.client();
+        if (branch != null) {
+            branch.setApplicationData(null);
         }
     }
 
