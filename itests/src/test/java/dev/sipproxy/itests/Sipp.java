@@ -52,6 +52,8 @@ public final class Sipp implements AutoCloseable {
         private String remote;
         private boolean targetSet;
         private boolean localPortSet;
+        private int localPort;
+        private boolean tcp;
         private boolean callLengthSet;
         private int timeoutSeconds = 60;
 
@@ -73,11 +75,13 @@ public final class Sipp implements AutoCloseable {
 
         public Builder localPort(int port) {
             localPortSet = true;
+            localPort = port;
             return arg("-p", Integer.toString(port));
         }
 
         /** TCP; a UAS accepts a connection per peer ({@code tn}), a UAC uses one socket ({@code t1}). */
         public Builder tcp() {
+            tcp = true;
             return arg("-t", remote == null ? "tn" : "t1", "-max_socket", "1000");
         }
 
@@ -145,7 +149,38 @@ public final class Sipp implements AutoCloseable {
             cmd.addAll(args);
             Process p = new ProcessBuilder(cmd).directory(dir.toFile())
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (remote == null && localPortSet) {
+                // A callee must be listening before the proxy sends it anything: over TCP an INVITE
+                // that finds no listener is a transport error at once (no retransmission saves it).
+                awaitListening(p, localPort, tcp, Duration.ofSeconds(5));
+            }
             return new Sipp(name, p, stat, err, out);
+        }
+    }
+
+    /** Waits until the port is bound (UDP) or listening (TCP), per the kernel's socket tables, or sipp ended. */
+    private static void awaitListening(Process p, int port, boolean tcp, Duration deadline) throws IOException {
+        String hexPort = String.format(":%04X", port);
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end && p.isAlive()) {
+            for (String table : tcp ? List.of("/proc/net/tcp", "/proc/net/tcp6") : List.of("/proc/net/udp", "/proc/net/udp6")) {
+                Path t = Paths.get(table);
+                if (!Files.isReadable(t)) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(t, StandardCharsets.US_ASCII)) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 3 && f[1].endsWith(hexPort) && (!tcp || "0A".equals(f[3]))) {
+                        return;
+                    }
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
