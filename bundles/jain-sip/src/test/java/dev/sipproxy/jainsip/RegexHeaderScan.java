@@ -1,7 +1,5 @@
 package dev.sipproxy.jainsip;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -31,7 +29,7 @@ final class RegexHeaderScan {
 
     /** Why the request is not valid, or null when these checks find nothing. */
     static String problem(byte[] msg) {
-        List<String> lines = headerLines(msg);
+        List<String> lines = HeaderScan.headerLines(msg); // the line splitting the new scan does not use
         if (lines.isEmpty() || !REQUEST_LINE.matcher(lines.get(0)).matches()) {
             return "malformed request line";
         }
@@ -98,32 +96,5 @@ final class RegexHeaderScan {
             }
         }
         return 0;
-    }
-
-    /** The start line and the unfolded header lines, up to the empty line. */
-    static List<String> headerLines(byte[] msg) {
-        int end = headerEnd(msg);
-        String head = new String(msg, 0, end, StandardCharsets.ISO_8859_1);
-        List<String> out = new ArrayList<>();
-        for (String raw : head.split("\r?\n", -1)) {
-            if (raw.isEmpty()) {
-                continue;
-            }
-            if ((raw.charAt(0) == ' ' || raw.charAt(0) == '\t') && !out.isEmpty()) {
-                out.set(out.size() - 1, out.get(out.size() - 1) + " " + raw.trim());
-            } else {
-                out.add(raw);
-            }
-        }
-        return out;
-    }
-
-    private static int headerEnd(byte[] msg) {
-        for (int i = 0; i + 1 < msg.length; i++) {
-            if (msg[i] == '\n' && (msg[i + 1] == '\n' || (msg[i + 1] == '\r' && i + 2 < msg.length && msg[i + 2] == '\n'))) {
-                return i + 1;
-            }
-        }
-        return msg.length;
     }
 }
