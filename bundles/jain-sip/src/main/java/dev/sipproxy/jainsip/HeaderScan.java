@@ -16,7 +16,7 @@ import java.util.List;
  * regular-expression version at a tenth of the proxy's CPU).
  */
 final class HeaderScan {
-    private static final byte[] VERSION = "SIP/2.0".getBytes(StandardCharsets.ISO_8859_1);
+    private static final String VERSION = "SIP/2.0";
     private static final String[] SINGLE = {"Call-ID", "From", "To", "CSeq", "Max-Forwards", "Content-Length", "Content-Type"};
     private static final int CALL_ID = 0;
     private static final int FROM = 1;
@@ -132,19 +132,12 @@ final class HeaderScan {
             case 7:
                 return named(b, start, "call-id") ? CALL_ID : named(b, start, "contact") ? CONTACT : OTHER;
             case 12:
-                return named(b, start, "max-forwards") ? MAX_FORWARDS : content(b, start, "type");
+                return named(b, start, "max-forwards") ? MAX_FORWARDS : named(b, start, "content-type") ? CONTENT_TYPE : OTHER;
             case 14:
-                return content(b, start, "length");
+                return named(b, start, "content-length") ? CONTENT_LENGTH : OTHER;
             default:
                 return OTHER;
         }
-    }
-
-    private static int content(byte[] b, int start, String rest) {
-        if (!named(b, start, "content-" + rest)) {
-            return OTHER;
-        }
-        return rest.equals("type") ? CONTENT_TYPE : CONTENT_LENGTH;
     }
 
     /** Whether b at start spells the lower-case ASCII name, in any case. */
@@ -168,16 +161,7 @@ final class HeaderScan {
         if (sp1 <= 0 || sp2 <= sp1 + 1 || !visible(line, 0, sp1) || !visible(line, sp1 + 1, sp2)) {
             return false;
         }
-        int v = sp2 + 1;
-        if (line.length() - v != VERSION.length) {
-            return false;
-        }
-        for (int i = 0; i < VERSION.length; i++) {
-            if (line.charAt(v + i) != VERSION[i]) {
-                return false;
-            }
-        }
-        return true;
+        return line.length() - (sp2 + 1) == VERSION.length() && line.startsWith(VERSION, sp2 + 1);
     }
 
     private static boolean visible(String s, int from, int to) {
