@@ -88,7 +88,7 @@ final class RunningStack implements SipTransport {
         StackConnections.of(stackName).limitPerAddress(settings.connections().maxPerAddress());
         SipStackImpl stack;
         try {
-            stack = new SipStackImpl(StackProperties.of(settings, stackName,
+            stack = new BranchMatchingSipStack(StackProperties.of(settings, stackName,
                     List.of(tls.sslContext().getDefaultSSLParameters().getCipherSuites())));
         } catch (PeerUnavailableException e) {
             StackTls.unregister(stackName);

@@ -1,0 +1,154 @@
+package dev.sipproxy.transport.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
+
+import dev.sipproxy.api.config.ConfigValues;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.HeaderFactory;
+import javax.sip.message.Request;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/** Responses over real UDP sockets: each finds its client transaction, a stray one reaches the listener without one. */
+public class BranchMatchingSipStackTest {
+
+    private final BlockingResponses responses = new BlockingResponses();
+    private RunningStack stack;
+    private DatagramSocket peer;
+    private int stackPort;
+
+    @Before
+    public void start() throws Exception {
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            stackPort = probe.getLocalPort();
+        }
+        Map<String, Object> m = new HashMap<>();
+        m.put("sip-address", "127.0.0.1");
+        m.put("sip-port", Integer.toString(stackPort));
+        m.put("sip-transports", "udp");
+        stack = RunningStack.start(TransportSettings.parse(new ConfigValues(m)), responses, new TlsContext(), null);
+        assertNotNull(stack);
+        peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        peer.setSoTimeout(5000);
+    }
+
+    @After
+    public void stop() {
+        peer.close();
+        stack.stop();
+    }
+
+    @Test
+    public void eachResponseFindsItsOwnClientTransactionAmongOthers() throws Exception {
+        ClientTransaction a = sendOptions("z9hG4bK-a");
+        ClientTransaction b = sendOptions("z9hG4bK-b");
+        ClientTransaction c = sendOptions("z9hG4bK-c");
+        receive();
+        receive();
+        receive();
+        answer("z9hG4bK-b", "OPTIONS");
+        assertSame(b, responses.next().getClientTransaction());
+        answer("z9hG4bK-c", "OPTIONS");
+        assertSame(c, responses.next().getClientTransaction());
+        answer("z9hG4bK-a", "OPTIONS");
+        assertSame(a, responses.next().getClientTransaction());
+    }
+
+    @Test
+    public void aResponseWithAnUnknownBranchReachesTheListenerAsAStray() throws Exception {
+        sendOptions("z9hG4bK-known");
+        receive();
+        answer("z9hG4bK-unknown", "OPTIONS");
+        ResponseEvent stray = responses.next();
+        assertEquals("z9hG4bK-unknown", ((javax.sip.header.ViaHeader) stray.getResponse().getHeader("Via")).getBranch());
+        assertNull("no client transaction for a branch the proxy never sent", stray.getClientTransaction());
+        answer("z9hG4bK-known", "OPTIONS");
+        assertNotNull("the known branch still matches", responses.next().getClientTransaction());
+    }
+
+    @Test
+    public void aCancelResponseDoesNotMatchTheTransactionWithItsBranch() throws Exception {
+        sendOptions("z9hG4bK-same");
+        receive();
+        answer("z9hG4bK-same", "CANCEL");
+        assertNull("CANCEL is matched with its method too", responses.next().getClientTransaction());
+    }
+
+    private ClientTransaction sendOptions(String branch) throws Exception {
+        SipFactory f = SipFactory.getInstance();
+        AddressFactory af = f.createAddressFactory();
+        HeaderFactory hf = f.createHeaderFactory();
+        javax.sip.address.SipURI target = af.createSipURI(null, "127.0.0.1");
+        target.setPort(peer.getLocalPort());
+        javax.sip.address.SipURI me = af.createSipURI("proxy", "127.0.0.1");
+        me.setPort(stackPort);
+        Request r = f.createMessageFactory().createRequest(target, Request.OPTIONS,
+                hf.createCallIdHeader(branch + "@127.0.0.1"), hf.createCSeqHeader(1L, Request.OPTIONS),
+                hf.createFromHeader(af.createAddress(me), "f"), hf.createToHeader(af.createAddress(target), null),
+                List.of(hf.createViaHeader("127.0.0.1", stackPort, "udp", branch)), hf.createMaxForwardsHeader(70));
+        ClientTransaction ct = stack.provider().getNewClientTransaction(r);
+        ct.sendRequest();
+        return ct;
+    }
+
+    private String receive() throws Exception {
+        DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
+        peer.receive(p);
+        return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
+    }
+
+    private void answer(String branch, String method) throws Exception {
+        String response = "SIP/2.0 200 OK\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + stackPort + ";branch=" + branch + "\r\n"
+                + "From: <sip:proxy@127.0.0.1:" + stackPort + ">;tag=f\r\n"
+                + "To: <sip:127.0.0.1:" + peer.getLocalPort() + ">;tag=t\r\n"
+                + "Call-ID: " + branch + "@127.0.0.1\r\n"
+                + "CSeq: 1 " + method + "\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        byte[] b = response.getBytes(StandardCharsets.US_ASCII);
+        peer.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), stackPort));
+    }
+
+    /** The responses the stack hands to its listener, in order. */
+    private static final class BlockingResponses implements SipListener {
+        private final LinkedBlockingQueue<ResponseEvent> queue = new LinkedBlockingQueue<>();
+
+        ResponseEvent next() throws InterruptedException {
+            ResponseEvent e = queue.poll(5, TimeUnit.SECONDS);
+            assertNotNull("a response reached the listener within 5 s", e);
+            return e;
+        }
+
+        @Override public void processResponse(ResponseEvent e) { queue.add(e); }
+        @Override public void processRequest(RequestEvent e) { }
+        @Override public void processTimeout(TimeoutEvent e) { }
+        @Override public void processIOException(IOExceptionEvent e) { }
+        @Override public void processTransactionTerminated(TransactionTerminatedEvent e) { }
+        @Override public void processDialogTerminated(DialogTerminatedEvent e) { }
+    }
+}
