@@ -12,6 +12,8 @@ final class StackProperties {
 
     /** The sockets: SO_KEEPALIVE on TCP and TLS, and TLS material from the configuration (see the JAIN-SIP bundle). */
     static final String NETWORK_LAYER = "dev.sipproxy.jainsip.ConfiguredNetworkLayer";
+    /** The timer that runs transaction timers on a pool of threads (see the JAIN-SIP bundle). */
+    static final String TIMER = "dev.sipproxy.jainsip.ParallelSipTimer";
     /** The only TLS protocols, towards peers and from them. */
     static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
@@ -49,9 +51,11 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(s.stackThreads()));
         p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", Integer.toString(s.stackThreads()));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-        // The stack's default java.util.Timer stays: its ScheduledExecutorSipTimer keeps its thread after
-        // the stack stops until the last delayed timer (up to 32 s) has run, a thread left behind by
-        // feature:uninstall (FeatureReinstallIT).
+        // Transaction timers and the clean-up of ended transactions on a pool of threads, not the one
+        // thread of the stack's default java.util.Timer (see the JAIN-SIP bundle). Its timer threads end
+        // with the stack (JAIN-SIP's own ScheduledExecutorSipTimer kept them until the last delayed
+        // timer had run, up to 32 s after feature:uninstall: FeatureReinstallIT).
+        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", TIMER);
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(s.maxTransactions()));
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", Integer.toString(s.maxTransactions()));
         // An ended transaction lingers a few seconds; "Normal" (AGGRESSIVE_CLEANUP) drops its parsed
