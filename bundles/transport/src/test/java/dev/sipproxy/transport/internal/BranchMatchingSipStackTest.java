@@ -119,6 +119,7 @@ public class BranchMatchingSipStackTest {
     private String receive() throws Exception {
         DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
         peer.receive(p);
+        assertEquals("requests leave from the listening point's port (its Via)", stackPort, p.getPort());
         return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
     }
 

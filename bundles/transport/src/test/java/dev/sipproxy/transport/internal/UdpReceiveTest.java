@@ -1,0 +1,100 @@
+package dev.sipproxy.transport.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+
+import dev.sipproxy.api.config.ConfigValues;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.SipListener;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.message.Request;
+
+import org.junit.Test;
+
+/** Datagrams of every size, one after the other into the listening point's one buffer, each arrives whole and alone. */
+public class UdpReceiveTest {
+
+    @Test
+    public void eachDatagramArrivesWithExactlyItsOwnBytes() throws Exception {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Map<String, Object> m = new HashMap<>();
+        m.put("sip-address", "127.0.0.1");
+        m.put("sip-port", Integer.toString(port));
+        m.put("sip-transports", "udp");
+        Requests requests = new Requests();
+        RunningStack stack = RunningStack.start(TransportSettings.parse(new ConfigValues(m)), requests, new TlsContext(), null);
+        assertNotNull(stack);
+        assertEquals("the proxy's UDP receive loop", "BufferReusingUdpProcessor",
+                ((gov.nist.javax.sip.ListeningPointImpl) stack.provider().getListeningPoints()[0]).getMessageProcessor().getClass().getSimpleName());
+        try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            // large, then small: a reused buffer must not leak the tail of the first into the second
+            String[] bodies = {"a".repeat(9000), "b".repeat(10), "c".repeat(700), ""};
+            for (int i = 0; i < bodies.length; i++) {
+                send(peer, port, message(i, bodies[i], peer.getLocalPort()));
+                Request r = requests.next();
+                assertEquals("call " + i, "call-" + i + "@127.0.0.1", ((javax.sip.header.CallIdHeader) r.getHeader("Call-ID")).getCallId());
+                byte[] body = r.getRawContent() == null ? new byte[0] : r.getRawContent();
+                assertEquals("body of call " + i, bodies[i], new String(body, StandardCharsets.US_ASCII));
+            }
+            // more than the stack's maximum message size: dropped, and the next one still arrives
+            send(peer, port, message(90, "x".repeat(20_000), peer.getLocalPort()));
+            send(peer, port, message(91, "after", peer.getLocalPort()));
+            Request r = requests.next();
+            assertEquals("call-91@127.0.0.1", ((javax.sip.header.CallIdHeader) r.getHeader("Call-ID")).getCallId());
+        } finally {
+            stack.stop();
+        }
+    }
+
+    private static String message(int i, String body, int fromPort) {
+        return "MESSAGE sip:user@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + fromPort + ";branch=z9hG4bK-udp-" + i + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:peer@127.0.0.1>;tag=" + i + "\r\n"
+                + "To: <sip:user@127.0.0.1>\r\n"
+                + "Call-ID: call-" + i + "@127.0.0.1\r\n"
+                + "CSeq: 1 MESSAGE\r\n"
+                + "Content-Type: text/plain\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
+    private static void send(DatagramSocket peer, int port, String message) throws Exception {
+        byte[] b = message.getBytes(StandardCharsets.US_ASCII);
+        peer.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** The requests the stack hands to its listener, in order. */
+    private static final class Requests implements SipListener {
+        private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+
+        Request next() throws InterruptedException {
+            Request r = queue.poll(5, TimeUnit.SECONDS);
+            assertNotNull("a request reached the listener within 5 s", r);
+            return r;
+        }
+
+        @Override public void processRequest(RequestEvent e) { queue.add(e.getRequest()); }
+        @Override public void processResponse(ResponseEvent e) { }
+        @Override public void processTimeout(TimeoutEvent e) { }
+        @Override public void processIOException(IOExceptionEvent e) { }
+        @Override public void processTransactionTerminated(TransactionTerminatedEvent e) { }
+        @Override public void processDialogTerminated(DialogTerminatedEvent e) { }
+    }
+}
