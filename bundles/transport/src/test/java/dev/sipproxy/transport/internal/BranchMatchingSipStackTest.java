@@ -14,18 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import javax.sip.ClientTransaction;
-import javax.sip.DialogTerminatedEvent;
-import javax.sip.IOExceptionEvent;
-import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.SipFactory;
-import javax.sip.SipListener;
-import javax.sip.TimeoutEvent;
-import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.AddressFactory;
 import javax.sip.header.HeaderFactory;
 import javax.sip.message.Request;
@@ -37,7 +29,7 @@ import org.junit.Test;
 /** Responses over real UDP sockets: each finds its client transaction, a stray one reaches the listener without one. */
 public class BranchMatchingSipStackTest {
 
-    private final BlockingResponses responses = new BlockingResponses();
+    private final RecordingListener responses = new RecordingListener();
     private RunningStack stack;
     private DatagramSocket peer;
     private int stackPort;
@@ -72,11 +64,11 @@ public class BranchMatchingSipStackTest {
         receive();
         receive();
         answer("z9hG4bK-b", "OPTIONS");
-        assertSame(b, responses.next().getClientTransaction());
+        assertSame(b, responses.nextResponse().getClientTransaction());
         answer("z9hG4bK-c", "OPTIONS");
-        assertSame(c, responses.next().getClientTransaction());
+        assertSame(c, responses.nextResponse().getClientTransaction());
         answer("z9hG4bK-a", "OPTIONS");
-        assertSame(a, responses.next().getClientTransaction());
+        assertSame(a, responses.nextResponse().getClientTransaction());
     }
 
     @Test
@@ -84,11 +76,11 @@ public class BranchMatchingSipStackTest {
         sendOptions("z9hG4bK-known");
         receive();
         answer("z9hG4bK-unknown", "OPTIONS");
-        ResponseEvent stray = responses.next();
+        ResponseEvent stray = responses.nextResponse();
         assertEquals("z9hG4bK-unknown", ((javax.sip.header.ViaHeader) stray.getResponse().getHeader("Via")).getBranch());
         assertNull("no client transaction for a branch the proxy never sent", stray.getClientTransaction());
         answer("z9hG4bK-known", "OPTIONS");
-        assertNotNull("the known branch still matches", responses.next().getClientTransaction());
+        assertNotNull("the known branch still matches", responses.nextResponse().getClientTransaction());
     }
 
     @Test
@@ -96,7 +88,7 @@ public class BranchMatchingSipStackTest {
         sendOptions("z9hG4bK-same");
         receive();
         answer("z9hG4bK-same", "CANCEL");
-        assertNull("CANCEL is matched with its method too", responses.next().getClientTransaction());
+        assertNull("CANCEL is matched with its method too", responses.nextResponse().getClientTransaction());
     }
 
     private ClientTransaction sendOptions(String branch) throws Exception {
@@ -133,23 +125,5 @@ public class BranchMatchingSipStackTest {
                 + "Content-Length: 0\r\n\r\n";
         byte[] b = response.getBytes(StandardCharsets.US_ASCII);
         peer.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), stackPort));
-    }
-
-    /** The responses the stack hands to its listener, in order. */
-    private static final class BlockingResponses implements SipListener {
-        private final LinkedBlockingQueue<ResponseEvent> queue = new LinkedBlockingQueue<>();
-
-        ResponseEvent next() throws InterruptedException {
-            ResponseEvent e = queue.poll(5, TimeUnit.SECONDS);
-            assertNotNull("a response reached the listener within 5 s", e);
-            return e;
-        }
-
-        @Override public void processResponse(ResponseEvent e) { queue.add(e); }
-        @Override public void processRequest(RequestEvent e) { }
-        @Override public void processTimeout(TimeoutEvent e) { }
-        @Override public void processIOException(IOExceptionEvent e) { }
-        @Override public void processTransactionTerminated(TransactionTerminatedEvent e) { }
-        @Override public void processDialogTerminated(DialogTerminatedEvent e) { }
     }
 }

@@ -11,16 +11,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
-import javax.sip.DialogTerminatedEvent;
-import javax.sip.IOExceptionEvent;
-import javax.sip.RequestEvent;
-import javax.sip.ResponseEvent;
-import javax.sip.SipListener;
-import javax.sip.TimeoutEvent;
-import javax.sip.TransactionTerminatedEvent;
 import javax.sip.message.Request;
 
 import org.junit.Test;
@@ -38,7 +29,7 @@ public class UdpReceiveTest {
         m.put("sip-address", "127.0.0.1");
         m.put("sip-port", Integer.toString(port));
         m.put("sip-transports", "udp");
-        Requests requests = new Requests();
+        RecordingListener requests = new RecordingListener();
         RunningStack stack = RunningStack.start(TransportSettings.parse(new ConfigValues(m)), requests, new TlsContext(), null);
         assertNotNull(stack);
         assertEquals("the proxy's UDP receive loop", "BufferReusingUdpProcessor",
@@ -48,7 +39,7 @@ public class UdpReceiveTest {
             String[] bodies = {"a".repeat(9000), "b".repeat(10), "c".repeat(700), ""};
             for (int i = 0; i < bodies.length; i++) {
                 send(peer, port, message(i, bodies[i], peer.getLocalPort()));
-                Request r = requests.next();
+                Request r = requests.nextRequest().getRequest();
                 assertEquals("call " + i, "call-" + i + "@127.0.0.1", ((javax.sip.header.CallIdHeader) r.getHeader("Call-ID")).getCallId());
                 byte[] body = r.getRawContent() == null ? new byte[0] : r.getRawContent();
                 assertEquals("body of call " + i, bodies[i], new String(body, StandardCharsets.US_ASCII));
@@ -56,7 +47,7 @@ public class UdpReceiveTest {
             // more than the stack's maximum message size: dropped, and the next one still arrives
             send(peer, port, message(90, "x".repeat(20_000), peer.getLocalPort()));
             send(peer, port, message(91, "after", peer.getLocalPort()));
-            Request r = requests.next();
+            Request r = requests.nextRequest().getRequest();
             assertEquals("call-91@127.0.0.1", ((javax.sip.header.CallIdHeader) r.getHeader("Call-ID")).getCallId());
         } finally {
             stack.stop();
@@ -78,23 +69,5 @@ public class UdpReceiveTest {
     private static void send(DatagramSocket peer, int port, String message) throws Exception {
         byte[] b = message.getBytes(StandardCharsets.US_ASCII);
         peer.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), port));
-    }
-
-    /** The requests the stack hands to its listener, in order. */
-    private static final class Requests implements SipListener {
-        private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-
-        Request next() throws InterruptedException {
-            Request r = queue.poll(5, TimeUnit.SECONDS);
-            assertNotNull("a request reached the listener within 5 s", r);
-            return r;
-        }
-
-        @Override public void processRequest(RequestEvent e) { queue.add(e.getRequest()); }
-        @Override public void processResponse(ResponseEvent e) { }
-        @Override public void processTimeout(TimeoutEvent e) { }
-        @Override public void processIOException(IOExceptionEvent e) { }
-        @Override public void processTransactionTerminated(TransactionTerminatedEvent e) { }
-        @Override public void processDialogTerminated(DialogTerminatedEvent e) { }
     }
 }

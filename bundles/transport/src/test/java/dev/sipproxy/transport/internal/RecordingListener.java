@@ -1,0 +1,41 @@
+package dev.sipproxy.transport.internal;
+
+import static org.junit.Assert.assertNotNull;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.SipListener;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+
+/** A stack listener for tests: the requests and responses the stack hands it, each in order, awaited with a deadline. */
+final class RecordingListener implements SipListener {
+    private final LinkedBlockingQueue<RequestEvent> requests = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<ResponseEvent> responses = new LinkedBlockingQueue<>();
+
+    RequestEvent nextRequest() throws InterruptedException {
+        return next(requests, "request");
+    }
+
+    ResponseEvent nextResponse() throws InterruptedException {
+        return next(responses, "response");
+    }
+
+    private static <T> T next(LinkedBlockingQueue<T> queue, String what) throws InterruptedException {
+        T e = queue.poll(5, TimeUnit.SECONDS);
+        assertNotNull("a " + what + " reached the listener within 5 s", e);
+        return e;
+    }
+
+    @Override public void processRequest(RequestEvent e) { requests.add(e); }
+    @Override public void processResponse(ResponseEvent e) { responses.add(e); }
+    @Override public void processTimeout(TimeoutEvent e) { }
+    @Override public void processIOException(IOExceptionEvent e) { }
+    @Override public void processTransactionTerminated(TransactionTerminatedEvent e) { }
+    @Override public void processDialogTerminated(DialogTerminatedEvent e) { }
+}
