@@ -21,11 +21,12 @@ import java.util.LinkedList;
  * The stack's UDP listening point, receiving into one buffer.
  *
  * <p>JAIN-SIP's receive loop allocates a new buffer of the maximum message size (16 KiB here) for
- * every datagram, of which a SIP message fills a few hundred bytes: seven per call, some 40 % of all
- * the proxy allocated, and of the young collections that came with it. This
- * loop, the same in every other respect (the stack's queue and its pool of worker threads, which
- * parse and process), receives into one buffer and queues an exact-size copy. Only this
- * listening point's one receiving thread touches the buffer.
+ * every datagram, of which a SIP message fills a few hundred bytes: seven per call, some 40 % of
+ * everything the proxy allocated, and so of its young collections. This loop, the same in every
+ * other respect (the stack's queue and its pool of worker threads, which parse and process),
+ * receives into one buffer and queues an exact-size copy. Only this listening point's one receiving
+ * thread touches the buffer. A socket closed under a running listening point ends the thread (the
+ * stack's loop spun on the error): the transport's watch then restarts the stack.
  */
 final class BufferReusingUdpProcessor extends UDPMessageProcessor {
     private static final StackLogger LOGGER = CommonLogger.getLogger(BufferReusingUdpProcessor.class);
@@ -65,6 +66,9 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor {
                     return;
                 }
                 report(e);
+                if (sock.isClosed()) {
+                    return;
+                }
             } catch (Exception e) {
                 report(e);
             }

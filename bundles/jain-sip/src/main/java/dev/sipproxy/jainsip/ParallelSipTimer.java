@@ -20,7 +20,8 @@ import org.apache.log4j.Logger;
  * timers, and with them the clean-up of every ended transaction (it encodes the messages to bytes
  * and parses them back). Near 1000 calls/s that thread was the proxy's ceiling while a core stood
  * idle, and all threads queued on its one lock to schedule. Here a {@link ScheduledThreadPoolExecutor}
- * runs them on {@value #THREADS_PROPERTY} threads (default: the number of processors, at least 2).
+ * runs them on as many threads as the stack property {@value #THREADS_PROPERTY} says (default: the
+ * number of processors, at least 2).
  * A cancelled timer leaves the queue at once (the default timer keeps it, and the transaction it
  * points to, until it would have fired). A timer never interrupts a running task: an interrupt
  * closes the NIO channel under a UDP socket.

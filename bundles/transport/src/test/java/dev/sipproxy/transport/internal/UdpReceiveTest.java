@@ -1,27 +1,39 @@
 package dev.sipproxy.transport.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
 
 import dev.sipproxy.api.config.ConfigValues;
 
+import gov.nist.javax.sip.ListeningPointImpl;
+import gov.nist.javax.sip.stack.UDPMessageProcessor;
+
+import java.lang.reflect.Field;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import javax.sip.message.Request;
 
+import org.junit.After;
+import org.junit.Before;
 import org.junit.Test;
 
 /** Datagrams of every size, one after the other into the listening point's one buffer, each arrives whole and alone. */
 public class UdpReceiveTest {
 
-    @Test
-    public void eachDatagramArrivesWithExactlyItsOwnBytes() throws Exception {
-        int port;
+    private final RecordingListener requests = new RecordingListener();
+    private int port;
+    private RunningStack stack;
+
+    @Before
+    public void start() throws Exception {
         try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
@@ -29,11 +41,18 @@ public class UdpReceiveTest {
         m.put("sip-address", "127.0.0.1");
         m.put("sip-port", Integer.toString(port));
         m.put("sip-transports", "udp");
-        RecordingListener requests = new RecordingListener();
-        RunningStack stack = RunningStack.start(TransportSettings.parse(new ConfigValues(m)), requests, new TlsContext(), null);
+        stack = RunningStack.start(TransportSettings.parse(new ConfigValues(m)), requests, new TlsContext(), null);
         assertNotNull(stack);
-        assertEquals("the proxy's UDP receive loop", "BufferReusingUdpProcessor",
-                ((gov.nist.javax.sip.ListeningPointImpl) stack.provider().getListeningPoints()[0]).getMessageProcessor().getClass().getSimpleName());
+        assertEquals("the proxy's UDP receive loop", "BufferReusingUdpProcessor", processor().getClass().getSimpleName());
+    }
+
+    @After
+    public void stop() {
+        stack.stop();
+    }
+
+    @Test
+    public void eachDatagramArrivesWithExactlyItsOwnBytes() throws Exception {
         try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             // large, then small: a reused buffer must not leak the tail of the first into the second
             String[] bodies = {"a".repeat(9000), "b".repeat(10), "c".repeat(700), ""};
@@ -49,9 +68,31 @@ public class UdpReceiveTest {
             send(peer, port, message(91, "after", peer.getLocalPort()));
             Request r = requests.nextRequest().getRequest();
             assertEquals("call-91@127.0.0.1", ((javax.sip.header.CallIdHeader) r.getHeader("Call-ID")).getCallId());
-        } finally {
-            stack.stop();
         }
+    }
+
+    @Test
+    public void aSocketClosedUnderTheListeningPointEndsItsReceiveThread() throws Exception {
+        // the transport's UdpListenerWatch restarts a stack whose receive thread is gone; a thread
+        // spinning on a closed socket would look alive and receive nothing
+        String name = "MessageProcessorThread-UDP-127.0.0.1/" + port;
+        assertTrue("receiving", receiveThreadAlive(name));
+        Field sock = UDPMessageProcessor.class.getDeclaredField("sock");
+        sock.setAccessible(true);
+        ((DatagramSocket) sock.get(processor())).close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (receiveThreadAlive(name) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse("the receive thread ended", receiveThreadAlive(name));
+    }
+
+    private UDPMessageProcessor processor() {
+        return (UDPMessageProcessor) ((ListeningPointImpl) stack.provider().getListeningPoints()[0]).getMessageProcessor();
+    }
+
+    private static boolean receiveThreadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && name.equals(t.getName()));
     }
 
     private static String message(int i, String body, int fromPort) {
