@@ -5,15 +5,11 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 
-import dev.sipproxy.api.config.ConfigValues;
-
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import javax.sip.ClientTransaction;
 import javax.sip.ResponseEvent;
@@ -36,15 +32,8 @@ public class BranchMatchingSipStackTest {
 
     @Before
     public void start() throws Exception {
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            stackPort = probe.getLocalPort();
-        }
-        Map<String, Object> m = new HashMap<>();
-        m.put("sip-address", "127.0.0.1");
-        m.put("sip-port", Integer.toString(stackPort));
-        m.put("sip-transports", "udp");
-        stack = RunningStack.start(TransportSettings.parse(new ConfigValues(m)), responses, new TlsContext(), null);
-        assertNotNull(stack);
+        stackPort = UdpTestStack.freePort();
+        stack = UdpTestStack.start(stackPort, responses);
         peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         peer.setSoTimeout(5000);
     }

@@ -2,10 +2,7 @@ package dev.sipproxy.transport.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-
-import dev.sipproxy.api.config.ConfigValues;
 
 import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
@@ -15,8 +12,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.sip.message.Request;
@@ -34,15 +29,8 @@ public class UdpReceiveTest {
 
     @Before
     public void start() throws Exception {
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        Map<String, Object> m = new HashMap<>();
-        m.put("sip-address", "127.0.0.1");
-        m.put("sip-port", Integer.toString(port));
-        m.put("sip-transports", "udp");
-        stack = RunningStack.start(TransportSettings.parse(new ConfigValues(m)), requests, new TlsContext(), null);
-        assertNotNull(stack);
+        port = UdpTestStack.freePort();
+        stack = UdpTestStack.start(port, requests);
         assertEquals("the proxy's UDP receive loop", "BufferReusingUdpProcessor", processor().getClass().getSimpleName());
     }
 
