@@ -14,9 +14,10 @@ import javax.sip.PeerUnavailableException;
  *
  * <p>When no client transaction is stored under a response's key, the stack walks every client
  * transaction it holds and asks each whether the response is its own: a cost that grows with the
- * load (tens of thousands of transactions at 1000 calls/s, ~10 ms per walk), paid for every stray
- * response (a retransmitted 2xx, a response after its transaction timed out). Under overload those
- * multiply, and the walks took a sixth of the proxy's CPU just when it had none to spare. The walk
+ * load (thousands of transactions at 1000 calls/s), paid for every stray response (a retransmitted
+ * 2xx, a response after its transaction timed out). Under overload those multiply: the walks were a
+ * sixth of the CPU samples at 1000 calls/s, just when the proxy had no CPU to spare. The check
+ * below repeats the stack's own key lookup (one hash lookup) to decide before the walk. The walk
  * exists for RFC 2543 peers; for a branch with the RFC 3261 magic cookie the key lookup is the
  * whole of the matching rule (section 17.1.3: the branch, and the CSeq method, which the key
  * carries for CANCEL), so a miss is final and the response goes straight on as a stray one.
