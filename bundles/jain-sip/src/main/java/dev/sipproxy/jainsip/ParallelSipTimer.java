@@ -5,25 +5,20 @@ import gov.nist.javax.sip.stack.SIPStackTimerTask;
 import gov.nist.javax.sip.stack.timers.SipTimer;
 
 import java.util.Properties;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.log4j.Logger;
 
 /**
- * The stack's timer ({@code gov.nist.javax.sip.TIMER_CLASS_NAME}) on a pool of threads.
+ * The stack's timer ({@code gov.nist.javax.sip.TIMER_CLASS_NAME}): a {@link TimerWheel} whose due
+ * tasks run on a pool of threads.
  *
  * <p>JAIN-SIP's default timer is one {@link java.util.Timer}: one thread runs every transaction's
  * timers, and with them the clean-up of every ended transaction (it encodes the messages to bytes
  * and parses them back). Near 1000 calls/s that thread was the proxy's ceiling while a core stood
- * idle, and all threads queued on its one lock to schedule. Here a {@link ScheduledThreadPoolExecutor}
- * runs them on as many threads as the stack property {@value #THREADS_PROPERTY} says (default: the
- * number of processors, at least 2).
- * A cancelled timer leaves the queue at once (the default timer keeps it, and the transaction it
- * points to, until it would have fired). A timer never interrupts a running task: an interrupt
+ * idle, and all threads queued on its one lock to schedule. Here the due tasks run on as many threads
+ * as the stack property {@value #THREADS_PROPERTY} says (default: the number of processors, at least
+ * 2). A cancelled timer lets go of its task at once (the default timer keeps it, and the transaction
+ * it points to, until it would have fired). A timer never interrupts a running task: an interrupt
  * closes the NIO channel under a UDP socket.
  */
 public final class ParallelSipTimer implements SipTimer {
@@ -32,24 +27,11 @@ public final class ParallelSipTimer implements SipTimer {
 
     private static final Logger LOG = Logger.getLogger("dev.sipproxy.jainsip");
 
-    private volatile ScheduledThreadPoolExecutor executor;
+    private volatile TimerWheel wheel;
 
     @Override
     public void start(SipStackImpl stack, Properties properties) {
-        int threads = threads(properties);
-        String name = stack == null ? "sip" : stack.getStackName();
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, name + "-timer-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(threads, factory);
-        e.setRemoveOnCancelPolicy(true);
-        e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        e.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
-        e.prestartAllCoreThreads();
-        executor = e;
+        wheel = new TimerWheel(stack == null ? "sip" : stack.getStackName(), threads(properties));
     }
 
     static int threads(Properties properties) {
@@ -70,52 +52,49 @@ public final class ParallelSipTimer implements SipTimer {
 
     @Override
     public boolean schedule(SIPStackTimerTask task, long delayMillis) {
-        Future<?> f = running().schedule(new Guarded(task), delayMillis, TimeUnit.MILLISECONDS);
-        task.setSipTimerTask(f);
+        task.setSipTimerTask(running().schedule(new Guarded(task), delayMillis));
         return true;
     }
 
     @Override
     public boolean scheduleWithFixedDelay(SIPStackTimerTask task, long delayMillis, long periodMillis) {
-        Future<?> f = running().scheduleWithFixedDelay(new Guarded(task), delayMillis, periodMillis, TimeUnit.MILLISECONDS);
-        task.setSipTimerTask(f);
+        task.setSipTimerTask(running().scheduleWithFixedDelay(new Guarded(task), delayMillis, periodMillis));
         return true;
     }
 
     @Override
     public boolean cancel(SIPStackTimerTask task) {
-        Object f = task.getSipTimerTask();
-        if (!(f instanceof Future)) {
+        Object handle = task.getSipTimerTask();
+        if (!(handle instanceof TimerWheel.Handle)) {
             return false;
         }
         task.cleanUpBeforeCancel();
-        return ((Future<?>) f).cancel(false);
+        return ((TimerWheel.Handle) handle).cancel();
     }
 
     @Override
     public void stop() {
-        ScheduledThreadPoolExecutor e = executor;
-        if (e != null) {
-            e.shutdown();
+        TimerWheel w = wheel;
+        if (w != null) {
+            w.stop();
         }
     }
 
     @Override
     public boolean isStarted() {
-        ScheduledThreadPoolExecutor e = executor;
-        return e != null && !e.isShutdown();
+        TimerWheel w = wheel;
+        return w != null && w.isRunning();
     }
 
-    private ScheduledThreadPoolExecutor running() {
-        ScheduledThreadPoolExecutor e = executor;
-        if (e == null || e.isShutdown()) {
-            // as the stack's own timers do: a stopped stack schedules nothing
-            throw new IllegalStateException("The SIP stack timer has been stopped, no new tasks can be scheduled");
+    private TimerWheel running() {
+        TimerWheel w = wheel;
+        if (w == null) {
+            throw new IllegalStateException("The SIP stack timer has not been started");
         }
-        return e;
+        return w;
     }
 
-    /** Runs a stack task; a failure is logged and, for a periodic task, does not end its later runs. */
+    /** Runs a stack task; a failure is logged with the task's class and, for a periodic task, does not end its later runs. */
     private static final class Guarded implements Runnable {
         private final SIPStackTimerTask task;
 
