@@ -3,6 +3,7 @@ package dev.sipproxy.transport.internal;
 import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.ServerResponseInterface;
 
 import java.util.Properties;
@@ -10,7 +11,8 @@ import java.util.Properties;
 import javax.sip.PeerUnavailableException;
 
 /**
- * The JAIN-SIP stack, with one change to how a received response finds its client transaction.
+ * The JAIN-SIP stack, with two changes: how a received response finds its client transaction, and
+ * server transactions that keep less once they have answered ({@link CompactServerTransaction}).
  *
  * <p>When no client transaction is stored under a response's key, the stack walks every client
  * transaction it holds and asks each whether the response is its own: a cost that grows with the
@@ -29,6 +31,23 @@ final class BranchMatchingSipStack extends SipStackImpl {
 
     BranchMatchingSipStack(Properties properties) throws PeerUnavailableException {
         super(properties);
+    }
+
+    /**
+     * The stack's own rule, with its own table limits (MAX_SERVER_TRANSACTIONS: above the low-water
+     * mark a new transaction is refused with a probability that grows to 1 at the high-water mark),
+     * creating a {@link CompactServerTransaction}.
+     */
+    @Override
+    public SIPServerTransaction createServerTransaction(MessageChannel channel) {
+        if (!unlimitedServerTransactionTableSize) {
+            float fill = (float) (serverTransactionTable.size() - serverTransactionTableLowaterMark)
+                    / (serverTransactionTableHighwaterMark - serverTransactionTableLowaterMark);
+            if (Math.random() > 1 - fill) {
+                return null;
+            }
+        }
+        return new CompactServerTransaction(this, channel);
     }
 
     @Override

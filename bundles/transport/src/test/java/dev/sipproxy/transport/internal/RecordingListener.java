@@ -22,6 +22,11 @@ final class RecordingListener implements SipListener {
         return next(requests, "request");
     }
 
+    /** The next request if one arrives within {@code millis}, else null (to show that none came). */
+    RequestEvent pollRequest(long millis) throws InterruptedException {
+        return requests.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     ResponseEvent nextResponse() throws InterruptedException {
         return next(responses, "response");
     }

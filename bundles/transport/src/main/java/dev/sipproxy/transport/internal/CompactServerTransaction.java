@@ -1,0 +1,79 @@
+package dev.sipproxy.transport.internal;
+
+import gov.nist.javax.sip.ReleaseReferencesStrategy;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPServerTransactionImpl;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+
+import javax.sip.TransactionState;
+import javax.sip.message.Request;
+
+/**
+ * A server transaction that, once it has answered a non-INVITE request received over UDP, keeps
+ * only what the rest of its life needs.
+ *
+ * <p>Such a transaction stays in the Completed state for Timer J, 64*T1 = 32 s (RFC 3261 17.2.2), to
+ * answer retransmissions of the request with its last response: at 1000 calls/s that is 32000 BYE
+ * transactions at any time, the largest part of the proxy's live heap, and so of the GC's work. For
+ * that the stack needs the branch and sent-by (kept apart from the request) and the last response as
+ * bytes. It also kept the request encoded as bytes (to parse back if anyone asked for it) and a
+ * merge key (used for INVITEs only), and parsed the bytes back once more when Timer J ended. Here,
+ * when the branch carries the RFC 3261 magic cookie (an RFC 2543 request is matched on its whole
+ * content and keeps it), the request is neither encoded nor kept, and the end of the transaction does
+ * not parse anything: {@link #getRequest()} returns null from the Completed state on. The proxy's
+ * routing keeps its own copy of each request it forwards and never asks.
+ */
+final class CompactServerTransaction extends SIPServerTransactionImpl {
+
+    /** Stands in for the encoded request while the stack releases it, so that it does not encode one. */
+    private static final byte[] NOT_KEPT = new byte[0];
+
+    private volatile boolean requestReleased;
+
+    CompactServerTransaction(SIPTransactionStack stack, MessageChannel channel) {
+        super(stack, channel);
+    }
+
+    @Override
+    protected void cleanUpOnTimer() {
+        boolean release = !requestReleased && releasable();
+        if (release && originalRequestBytes == null) {
+            originalRequestBytes = NOT_KEPT;
+        }
+        super.cleanUpOnTimer();
+        if (release) {
+            originalRequestBytes = null;
+            mergeId = null;
+            requestReleased = true;
+        }
+    }
+
+    /** Answered, non-INVITE, over UDP, RFC 3261 branch, and the stack set to release references. */
+    private boolean releasable() {
+        TransactionState state = getState();
+        String method = getMethod();
+        String branch = getBranch();
+        return (state == TransactionState.COMPLETED || state == TransactionState.TERMINATED)
+                && getReleaseReferencesStrategy() != ReleaseReferencesStrategy.None
+                && !isReliable()
+                && method != null && !Request.INVITE.equals(method) && !Request.CANCEL.equals(method)
+                && !Request.ACK.equals(method)
+                && branch != null && branch.regionMatches(true, 0, "z9hG4bK", 0, 7);
+    }
+
+    @Override
+    public void cleanUp() {
+        if (!requestReleased) {
+            super.cleanUp();
+            return;
+        }
+        // The stack's clean-up would parse the request back to read its merge key (an INVITE's) and
+        // then drop it; all that remains to do is to leave the stack's tables, which also tells the
+        // listener that the transaction has ended. UDP has no connection to release.
+        sipStack.removeTransaction(this);
+    }
+
+    boolean requestReleased() {
+        return requestReleased;
+    }
+}
