@@ -6,8 +6,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -18,31 +16,15 @@ import javax.sip.address.AddressFactory;
 import javax.sip.header.HeaderFactory;
 import javax.sip.message.Request;
 
-import org.junit.After;
-import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
 
 /** Responses over real UDP sockets: each finds its client transaction, a stray one reaches the listener without one. */
 public class BranchMatchingSipStackTest {
 
     private final RecordingListener responses = new RecordingListener();
-    private RunningStack stack;
-    private DatagramSocket peer;
-    private int stackPort;
-
-    @Before
-    public void start() throws Exception {
-        stackPort = UdpTestStack.freePort();
-        stack = UdpTestStack.start(stackPort, responses);
-        peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        peer.setSoTimeout(5000);
-    }
-
-    @After
-    public void stop() {
-        peer.close();
-        stack.stop();
-    }
+    @Rule
+    public final UdpStackAndPeer net = new UdpStackAndPeer(responses);
 
     @Test
     public void eachResponseFindsItsOwnClientTransactionAmongOthers() throws Exception {
@@ -85,34 +67,32 @@ public class BranchMatchingSipStackTest {
         AddressFactory af = f.createAddressFactory();
         HeaderFactory hf = f.createHeaderFactory();
         javax.sip.address.SipURI target = af.createSipURI(null, "127.0.0.1");
-        target.setPort(peer.getLocalPort());
+        target.setPort(net.peerPort());
         javax.sip.address.SipURI me = af.createSipURI("proxy", "127.0.0.1");
-        me.setPort(stackPort);
+        me.setPort(net.stackPort());
         Request r = f.createMessageFactory().createRequest(target, Request.OPTIONS,
                 hf.createCallIdHeader(branch + "@127.0.0.1"), hf.createCSeqHeader(1L, Request.OPTIONS),
                 hf.createFromHeader(af.createAddress(me), "f"), hf.createToHeader(af.createAddress(target), null),
-                List.of(hf.createViaHeader("127.0.0.1", stackPort, "udp", branch)), hf.createMaxForwardsHeader(70));
-        ClientTransaction ct = stack.provider().getNewClientTransaction(r);
+                List.of(hf.createViaHeader("127.0.0.1", net.stackPort(), "udp", branch)), hf.createMaxForwardsHeader(70));
+        ClientTransaction ct = net.stack().provider().getNewClientTransaction(r);
         ct.sendRequest();
         return ct;
     }
 
     private String receive() throws Exception {
-        DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
-        peer.receive(p);
-        assertEquals("requests leave from the listening point's port (its Via)", stackPort, p.getPort());
+        DatagramPacket p = net.receivePacket();
+        assertEquals("requests leave from the listening point's port (its Via)", net.stackPort(), p.getPort());
         return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
     }
 
     private void answer(String branch, String method) throws Exception {
         String response = "SIP/2.0 200 OK\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + stackPort + ";branch=" + branch + "\r\n"
-                + "From: <sip:proxy@127.0.0.1:" + stackPort + ">;tag=f\r\n"
-                + "To: <sip:127.0.0.1:" + peer.getLocalPort() + ">;tag=t\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + net.stackPort() + ";branch=" + branch + "\r\n"
+                + "From: <sip:proxy@127.0.0.1:" + net.stackPort() + ">;tag=f\r\n"
+                + "To: <sip:127.0.0.1:" + net.peerPort() + ">;tag=t\r\n"
                 + "Call-ID: " + branch + "@127.0.0.1\r\n"
                 + "CSeq: 1 " + method + "\r\n"
                 + "Content-Length: 0\r\n\r\n";
-        byte[] b = response.getBytes(StandardCharsets.US_ASCII);
-        peer.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), stackPort));
+        net.send(response);
     }
 }

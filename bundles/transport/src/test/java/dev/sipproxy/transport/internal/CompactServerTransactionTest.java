@@ -6,11 +6,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
@@ -18,8 +13,7 @@ import javax.sip.SipFactory;
 import javax.sip.TransactionState;
 import javax.sip.message.Response;
 
-import org.junit.After;
-import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
 
 /**
@@ -30,23 +24,8 @@ import org.junit.Test;
 public class CompactServerTransactionTest {
 
     private final RecordingListener listener = new RecordingListener();
-    private RunningStack stack;
-    private DatagramSocket peer;
-    private int stackPort;
-
-    @Before
-    public void start() throws Exception {
-        stackPort = UdpTestStack.freePort();
-        stack = UdpTestStack.start(stackPort, listener);
-        peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        peer.setSoTimeout(5000);
-    }
-
-    @After
-    public void stop() {
-        peer.close();
-        stack.stop();
-    }
+    @Rule
+    public final UdpStackAndPeer net = new UdpStackAndPeer(listener);
 
     @Test
     public void anAnsweredByeLetsItsRequestGoAndStillAnswersItsRetransmission() throws Exception {
@@ -56,8 +35,8 @@ public class CompactServerTransactionTest {
         assertTrue(((CompactServerTransaction) st).requestReleased());
         assertNull("the request is not kept, not even as bytes", st.getRequest());
 
-        send(bye("z9hG4bK-bye-1"));
-        String again = receive();
+        net.send(bye("z9hG4bK-bye-1"));
+        String again = net.receive();
         assertTrue("the retransmission gets the last response again: " + again, again.startsWith("SIP/2.0 200 OK"));
         assertTrue(again.contains("branch=z9hG4bK-bye-1"));
         assertNull("the retransmission does not reach the listener", listener.pollRequest(300));
@@ -69,24 +48,24 @@ public class CompactServerTransactionTest {
         assertFalse(((CompactServerTransaction) st).requestReleased());
         assertNotNull("matched on its whole content, so kept", st.getRequest());
 
-        send(bye("rfc2543-bye"));
-        assertTrue(receive().startsWith("SIP/2.0 200 OK"));
+        net.send(bye("rfc2543-bye"));
+        assertTrue(net.receive().startsWith("SIP/2.0 200 OK"));
         assertNull("the retransmission does not reach the listener", listener.pollRequest(300));
     }
 
     private ServerTransaction receiveAndAnswer(String branch) throws Exception {
-        send(bye(branch));
+        net.send(bye(branch));
         RequestEvent e = listener.nextRequest();
-        ServerTransaction st = stack.provider().getNewServerTransaction(e.getRequest());
+        ServerTransaction st = net.stack().provider().getNewServerTransaction(e.getRequest());
         Response ok = SipFactory.getInstance().createMessageFactory().createResponse(Response.OK, e.getRequest());
         st.sendResponse(ok);
-        assertTrue(receive().startsWith("SIP/2.0 200 OK"));
+        assertTrue(net.receive().startsWith("SIP/2.0 200 OK"));
         return st;
     }
 
     private String bye(String branch) {
-        return "BYE sip:proxy@127.0.0.1:" + stackPort + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.getLocalPort() + ";branch=" + branch + "\r\n"
+        return "BYE sip:proxy@127.0.0.1:" + net.stackPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + net.peerPort() + ";branch=" + branch + "\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "From: <sip:a@127.0.0.1>;tag=a1\r\n"
                 + "To: <sip:proxy@127.0.0.1>;tag=b1\r\n"
@@ -95,18 +74,4 @@ public class CompactServerTransactionTest {
                 + "Content-Length: 0\r\n\r\n";
     }
 
-    private void send(String message) throws Exception {
-        byte[] b = message.getBytes(StandardCharsets.US_ASCII);
-        peer.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), stackPort));
-    }
-
-    private String receive() throws Exception {
-        DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
-        try {
-            peer.receive(p);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("no answer from the stack within 5 s", e);
-        }
-        return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
-    }
 }
