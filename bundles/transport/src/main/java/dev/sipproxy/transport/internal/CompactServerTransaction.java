@@ -1,6 +1,8 @@
 package dev.sipproxy.transport.internal;
 
 import gov.nist.javax.sip.ReleaseReferencesStrategy;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPServerTransactionImpl;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
@@ -58,7 +60,29 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
                 && !isReliable()
                 && method != null && !Request.INVITE.equals(method) && !Request.CANCEL.equals(method)
                 && !Request.ACK.equals(method)
-                && branch != null && branch.regionMatches(true, 0, "z9hG4bK", 0, 7);
+                && hasMagicCookie(branch);
+    }
+
+    /**
+     * A request without the magic cookie is matched (RFC 3261 17.2.3, the RFC 2543 rules) by comparing
+     * it with the transaction's request, which a released transaction no longer has; and it cannot
+     * be part of a transaction whose request carried the cookie (their top Vias differ). The stack
+     * asks every transaction it holds about such a request, so the answer must be a plain no.
+     */
+    @Override
+    public boolean isMessagePartOfTransaction(SIPMessage message) {
+        if (requestReleased) {
+            Via top = message.getTopmostVia();
+            String branch = top == null ? null : top.getBranch();
+            if (!hasMagicCookie(branch)) {
+                return false;
+            }
+        }
+        return super.isMessagePartOfTransaction(message);
+    }
+
+    private static boolean hasMagicCookie(String branch) {
+        return branch != null && branch.regionMatches(true, 0, "z9hG4bK", 0, 7);
     }
 
     @Override

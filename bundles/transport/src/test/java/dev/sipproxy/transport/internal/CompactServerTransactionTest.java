@@ -53,6 +53,14 @@ public class CompactServerTransactionTest {
         assertNull("the retransmission does not reach the listener", listener.pollRequest(300));
     }
 
+    @Test
+    public void anRfc2543RequestArrivingBesideAReleasedTransactionStillReachesTheListener() throws Exception {
+        receiveAndAnswer("z9hG4bK-bye-2");
+        // the stack asks every transaction whether an RFC 2543 request is its own (Rfc4475IT: wsinv)
+        net.send(bye("rfc2543-later").replace("CSeq: 2 BYE", "CSeq: 3 BYE"));
+        assertNotNull("the request was not lost", listener.nextRequest());
+    }
+
     private ServerTransaction receiveAndAnswer(String branch) throws Exception {
         net.send(bye(branch));
         RequestEvent e = listener.nextRequest();
