@@ -38,16 +38,18 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
 
     @Override
     protected void cleanUpOnTimer() {
-        boolean release = !requestReleased && releasable();
-        if (release && originalRequestBytes == null) {
+        if (requestReleased || !releasable()) {
+            super.cleanUpOnTimer();
+            return;
+        }
+        // marked first: from here on no RFC 2543 request is compared with the request that goes
+        requestReleased = true;
+        if (originalRequestBytes == null) {
             originalRequestBytes = NOT_KEPT;
         }
         super.cleanUpOnTimer();
-        if (release) {
-            originalRequestBytes = null;
-            mergeId = null;
-            requestReleased = true;
-        }
+        originalRequestBytes = null;
+        mergeId = null;
     }
 
     /** Answered, non-INVITE, over UDP, RFC 3261 branch, and the stack set to release references. */
