@@ -13,6 +13,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,9 @@ import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
@@ -128,16 +132,28 @@ public abstract class DistributionTestSupport {
         return Integer.getInteger("itest.endpoint.port");
     }
 
-    /** A port that is free for both UDP and TCP on 127.0.0.1. */
+    /** Ports this JVM has handed out, so that it never hands one out twice. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free for both UDP and TCP on 127.0.0.1, taken below Linux's ephemeral range (32768 and
+     * up): the ports chosen when a class boots its container are used minutes later (a backup sipp
+     * started mid-test), and a port from the ephemeral range could meanwhile go to any socket bound
+     * to port 0 (the proxy's connections, sipp's, the JVM's). That happened: a backup sipp could
+     * not bind, and the failover tests failed for want of a backup.
+     */
     protected static int freePort() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException inUse) {
-                    // try another
-                }
+        for (int i = 0; i < 500; i++) {
+            int port = 20000 + ThreadLocalRandom.current().nextInt(12000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket tcp = new ServerSocket(); DatagramSocket udp = new DatagramSocket(null)) {
+                tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                udp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException inUse) {
+                // try another
             }
         }
         throw new IOException("no free port");
