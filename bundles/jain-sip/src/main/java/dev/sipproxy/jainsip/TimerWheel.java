@@ -15,10 +15,11 @@ import org.apache.log4j.Logger;
  * A hashed timing wheel: one ticker thread, every {@value #TICK_MILLIS} ms, hands the tasks that are
  * due to a fixed pool of worker threads, in batches.
  *
- * <p>Why not a {@link java.util.concurrent.ScheduledThreadPoolExecutor}: JAIN-SIP gives every
- * transaction a timer that fires every 500 ms for the transaction's whole life (32 s and more over
- * UDP), so at 1750 calls/s the executor's one priority queue held over a hundred thousand entries and
- * took a quarter of the proxy's CPU samples re-sorting them under its lock. Here scheduling, firing and
+ * <p>Why not a {@link java.util.concurrent.ScheduledThreadPoolExecutor}: JAIN-SIP gives every client
+ * and every INVITE server transaction a timer that fires every 500 ms while it lives, and every
+ * answered non-INVITE server transaction over UDP a 32 s one (Timer J), so the executor's one priority
+ * queue holds tens of thousands of entries; in a run at 1750 calls/s that collapsed, re-sorting it
+ * under its lock took a quarter of the proxy's CPU samples. Here scheduling, firing and
  * cancelling cost the same whatever the number of timers: a new timer goes into a lock-free queue, the
  * ticker files it in the bucket of its tick, and each tick looks at one bucket only.
  *
