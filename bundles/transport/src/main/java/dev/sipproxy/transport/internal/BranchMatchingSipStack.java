@@ -1,8 +1,10 @@
 package dev.sipproxy.transport.internal;
 
 import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPClientTransaction;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.ServerResponseInterface;
 
@@ -12,7 +14,8 @@ import javax.sip.PeerUnavailableException;
 
 /**
  * The JAIN-SIP stack, with two changes: how a received response finds its client transaction, and
- * server transactions that keep less once they have answered ({@link CompactServerTransaction}).
+ * transactions that keep less once they are answered ({@link CompactServerTransaction},
+ * {@link CompactClientTransaction}).
  *
  * <p>When no client transaction is stored under a response's key, the stack walks every client
  * transaction it holds and asks each whether the response is its own: a cost that grows with the
@@ -48,6 +51,14 @@ final class BranchMatchingSipStack extends SipStackImpl {
             }
         }
         return new CompactServerTransaction(this, channel);
+    }
+
+    /** The stack's own rule (no table limit for client transactions), creating a {@link CompactClientTransaction}. */
+    @Override
+    public SIPClientTransaction createClientTransaction(SIPRequest request, MessageChannel channel) {
+        SIPClientTransaction transaction = new CompactClientTransaction(this, channel);
+        transaction.setOriginalRequest(request);
+        return transaction;
     }
 
     @Override

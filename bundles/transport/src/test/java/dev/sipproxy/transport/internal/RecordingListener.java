@@ -17,6 +17,7 @@ import javax.sip.TransactionTerminatedEvent;
 final class RecordingListener implements SipListener {
     private final LinkedBlockingQueue<RequestEvent> requests = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<ResponseEvent> responses = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<TransactionTerminatedEvent> terminated = new LinkedBlockingQueue<>();
 
     RequestEvent nextRequest() throws InterruptedException {
         return next(requests, "request");
@@ -31,6 +32,16 @@ final class RecordingListener implements SipListener {
         return next(responses, "response");
     }
 
+    /** The next response if one arrives within {@code millis}, else null (to show that none came). */
+    ResponseEvent pollResponse(long millis) throws InterruptedException {
+        return responses.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The next transaction-terminated event if one arrives within {@code millis}, else null. */
+    TransactionTerminatedEvent pollTerminated(long millis) throws InterruptedException {
+        return terminated.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     private static <T> T next(LinkedBlockingQueue<T> queue, String what) throws InterruptedException {
         T e = queue.poll(5, TimeUnit.SECONDS);
         assertNotNull("a " + what + " reached the listener within 5 s", e);
@@ -41,6 +52,6 @@ final class RecordingListener implements SipListener {
     @Override public void processResponse(ResponseEvent e) { responses.add(e); }
     @Override public void processTimeout(TimeoutEvent e) { }
     @Override public void processIOException(IOExceptionEvent e) { }
-    @Override public void processTransactionTerminated(TransactionTerminatedEvent e) { }
+    @Override public void processTransactionTerminated(TransactionTerminatedEvent e) { terminated.add(e); }
     @Override public void processDialogTerminated(DialogTerminatedEvent e) { }
 }

@@ -1,0 +1,107 @@
+package dev.sipproxy.transport.internal;
+
+import gov.nist.javax.sip.ReleaseReferencesStrategy;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPClientTransactionImpl;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+
+import javax.sip.TransactionState;
+import javax.sip.message.Request;
+
+/**
+ * A client transaction that, once it has its final response over UDP, does not encode its request
+ * to keep it as bytes, nor parse those bytes back when it ends.
+ *
+ * <p>When a client transaction is answered the stack (with AGGRESSIVE_CLEANUP) encodes its request
+ * into bytes, in case anyone asks for it later. A non-INVITE transaction then drops the parsed
+ * request and, when Timer K ends it, parses the bytes back only to drop them again; an INVITE or
+ * CANCEL transaction keeps its parsed request anyway (the ACK to a non-2xx is built from it) and the
+ * bytes are never read. Per call that is two encodes and one parse for nothing (a BYE and an
+ * INVITE): at 2000 calls/s the client transactions' clean-up was 6 % of the CPU samples.
+ *
+ * <p>Here, for a branch with the RFC 3261 magic cookie (the stack gives one to every client
+ * transaction; one without it would be matched on its request, RFC 3261 17.1.3), nothing is encoded:
+ * an answered non-INVITE transaction's {@link #getRequest()} returns null, and an INVITE or CANCEL
+ * one keeps its parsed request as before. Nothing asks a completed non-INVITE client transaction
+ * for its request: retransmitted responses are absorbed by it (RFC 3261 17.1.2.2) and the proxy's
+ * routing reads requests only from transactions in progress.
+ */
+final class CompactClientTransaction extends SIPClientTransactionImpl {
+
+    /** Stands in for the encoded request while the stack cleans up, so that it does not encode one. */
+    private static final byte[] NOT_KEPT = new byte[0];
+
+    private volatile boolean released;
+
+    CompactClientTransaction(SIPTransactionStack stack, MessageChannel channel) {
+        super(stack, channel);
+    }
+
+    @Override
+    protected void cleanUpOnTimer() {
+        boolean release = standInIfReleasable();
+        super.cleanUpOnTimer();
+        afterCleanUp(release);
+    }
+
+    @Override
+    public void cleanUp() {
+        boolean release = standInIfReleasable();
+        super.cleanUp();
+        afterCleanUp(release);
+    }
+
+    /**
+     * Decides, when the stack first cleans up an answered transaction, to keep no bytes (and keeps to
+     * it), and puts the stand-in where the stack looks for bytes before it would encode the request.
+     */
+    private boolean standInIfReleasable() {
+        boolean release = released || releasable();
+        if (release && originalRequestBytes == null) {
+            originalRequestBytes = NOT_KEPT;
+        }
+        return release;
+    }
+
+    private void afterCleanUp(boolean release) {
+        dropStandIn();
+        if (release) {
+            released = true;
+        }
+    }
+
+    /**
+     * The stand-in must never be parsed: once the stack has let go of the parsed request (a
+     * non-INVITE's at once, an INVITE's when it leaves the stack), there are no bytes either. While
+     * an INVITE keeps its parsed request the stand-in stays, so that nothing encodes it.
+     */
+    private void dropStandIn() {
+        if (originalRequestBytes == NOT_KEPT && originalRequest == null) {
+            originalRequestBytes = null;
+        }
+    }
+
+    /** Answered, over UDP, RFC 3261 branch, and the stack set to release references by encoding them. */
+    private boolean releasable() {
+        TransactionState state = getState();
+        return (state == TransactionState.COMPLETED || state == TransactionState.TERMINATED)
+                && getReleaseReferencesStrategy() == ReleaseReferencesStrategy.Normal
+                && !isReliable()
+                && hasMagicCookie(getBranch())
+                && getMethod() != null && !Request.ACK.equals(getMethod());
+    }
+
+    private static boolean hasMagicCookie(String branch) {
+        return branch != null && branch.regionMatches(true, 0, "z9hG4bK", 0, 7);
+    }
+
+    /** Whether the stack holds the request encoded as bytes (for tests). */
+    boolean holdsRequestBytes() {
+        byte[] bytes = originalRequestBytes;
+        return bytes != null && bytes != NOT_KEPT;
+    }
+
+    boolean released() {
+        return released;
+    }
+}

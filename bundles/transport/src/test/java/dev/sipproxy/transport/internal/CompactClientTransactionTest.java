@@ -1,0 +1,114 @@
+package dev.sipproxy.transport.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertTrue;
+
+import java.util.stream.Collectors;
+
+import javax.sip.ClientTransaction;
+import javax.sip.ResponseEvent;
+import javax.sip.TransactionState;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.message.Request;
+
+import org.junit.Rule;
+import org.junit.Test;
+
+import gov.nist.javax.sip.message.MessageFactoryImpl;
+
+/**
+ * Requests sent through client transactions over real UDP and answered by a peer: an answered BYE
+ * keeps no request (not even as bytes), still absorbs a retransmitted 200 and ends on Timer K; an
+ * INVITE answered with an error keeps its parsed request, which the ACK to a retransmitted error
+ * needs, and no bytes of it.
+ */
+public class CompactClientTransactionTest {
+
+    private final RecordingListener listener = new RecordingListener();
+    @Rule
+    public final UdpStackAndPeer net = new UdpStackAndPeer(listener);
+
+    @Test
+    public void anAnsweredByeKeepsNoRequestAbsorbsARetransmitted200AndEnds() throws Exception {
+        ClientTransaction ct = send("BYE", "z9hG4bK-ct-bye-1");
+        assertTrue("the stack creates compact client transactions", ct instanceof CompactClientTransaction);
+        String bye = net.receive();
+        assertTrue(bye, bye.startsWith("BYE "));
+
+        String ok = answer(bye, "200 OK");
+        net.send(ok);
+        assertEquals(200, listener.nextResponse().getResponse().getStatusCode());
+        awaitReleased((CompactClientTransaction) ct);
+        assertEquals(TransactionState.COMPLETED, ct.getState());
+        assertNull("the request is not kept, not even as bytes", ct.getRequest());
+
+        net.send(ok);
+        assertNull("the retransmitted 200 is absorbed by the transaction", listener.pollResponse(300));
+
+        // Timer K (T4, 5 s) and the stack's linger (2 s) end it, without parsing anything back
+        TransactionTerminatedEvent ended = listener.pollTerminated(15_000);
+        assertNotNull("the transaction ended within 15 s", ended);
+        assertSame(ct, ended.getClientTransaction());
+    }
+
+    @Test
+    public void anInviteAnsweredWithAnErrorKeepsItsRequestAndAcksTheRetransmittedError() throws Exception {
+        ClientTransaction ct = send("INVITE", "z9hG4bK-ct-inv-1");
+        String invite = net.receive();
+        assertTrue(invite, invite.startsWith("INVITE "));
+
+        String busy = answer(invite, "486 Busy Here");
+        net.send(busy);
+        assertTrue("the stack acknowledges the error", net.receive().startsWith("ACK "));
+        ResponseEvent e = listener.nextResponse();
+        assertEquals(486, e.getResponse().getStatusCode());
+        awaitReleased((CompactClientTransaction) ct);
+        assertNotNull("an INVITE keeps its request: the ACK is built from it", ct.getRequest());
+        assertFalse("and it is not encoded as well", ((CompactClientTransaction) ct).holdsRequestBytes());
+
+        net.send(busy);
+        String ackAgain = net.receive();
+        assertTrue("the retransmitted error is acknowledged again: " + ackAgain, ackAgain.startsWith("ACK "));
+        assertTrue(ackAgain.contains("z9hG4bK-ct-inv-1"));
+    }
+
+    private ClientTransaction send(String method, String branch) throws Exception {
+        String uri = "sip:peer@127.0.0.1:" + net.peerPort();
+        Request request = new MessageFactoryImpl().createRequest(method + " " + uri + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + net.stackPort() + ";branch=" + branch + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:proxy@127.0.0.1>;tag=p1\r\n"
+                + "To: <" + uri + ">\r\n"
+                + "Call-ID: " + branch + "@127.0.0.1\r\n"
+                + "CSeq: 1 " + method + "\r\n"
+                + ("INVITE".equals(method) ? "Contact: <sip:proxy@127.0.0.1:" + net.stackPort() + ">\r\n" : "")
+                + "Content-Length: 0\r\n\r\n");
+        ClientTransaction ct = net.stack().provider().getNewClientTransaction(request);
+        ct.sendRequest();
+        return ct;
+    }
+
+    /** The peer's response to a request it received: its Via, From, Call-ID and CSeq, a To tag. */
+    private static String answer(String request, String status) {
+        String headers = request.lines()
+                .filter(l -> l.startsWith("Via:") || l.startsWith("From:") || l.startsWith("Call-ID:") || l.startsWith("CSeq:"))
+                .collect(Collectors.joining("\r\n"));
+        String to = request.lines().filter(l -> l.startsWith("To:")).findFirst().orElseThrow();
+        return "SIP/2.0 " + status + "\r\n" + headers + "\r\n" + to + ";tag=peer1\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    /** The stack cleans up after it has handed the response to the listener, on the same thread. */
+    private static void awaitReleased(CompactClientTransaction ct) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!ct.released()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the answered transaction was not released within 5 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
