@@ -24,6 +24,9 @@ import javax.sip.message.Request;
  * content and keeps it), the request is neither encoded nor kept, and the end of the transaction does
  * not parse anything: {@link #getRequest()} returns null from the Completed state on. The proxy's
  * routing keeps its own copy of each request it forwards and never asks.
+ *
+ * <p>An answered INVITE (or CANCEL) keeps its parsed request, as the stack has it; only the bytes the
+ * stack would also encode from it, which nothing reads, are not made.
  */
 final class CompactServerTransaction extends SIPServerTransactionImpl {
 
@@ -38,31 +41,59 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
 
     @Override
     protected void cleanUpOnTimer() {
-        if (requestReleased || !releasable()) {
+        if (!requestReleased && releasable()) {
+            // marked first: from here on no RFC 2543 request is compared with the request that goes
+            requestReleased = true;
+            if (originalRequestBytes == null) {
+                originalRequestBytes = NOT_KEPT;
+            }
             super.cleanUpOnTimer();
+            originalRequestBytes = null;
+            mergeId = null;
             return;
         }
-        // marked first: from here on no RFC 2543 request is compared with the request that goes
-        requestReleased = true;
-        if (originalRequestBytes == null) {
-            originalRequestBytes = NOT_KEPT;
-        }
+        boolean standIn = standInForKeptRequest();
         super.cleanUpOnTimer();
-        originalRequestBytes = null;
-        mergeId = null;
+        dropStandIn(standIn);
     }
 
     /** Answered, non-INVITE, over UDP, RFC 3261 branch, and the stack set to release references. */
     private boolean releasable() {
         TransactionState state = getState();
         String method = getMethod();
-        String branch = getBranch();
-        return (state == TransactionState.COMPLETED || state == TransactionState.TERMINATED)
+        return answeredOverUdpWithCookie(state)
                 && getReleaseReferencesStrategy() != ReleaseReferencesStrategy.None
-                && !isReliable()
                 && method != null && !Request.INVITE.equals(method) && !Request.CANCEL.equals(method)
-                && !Request.ACK.equals(method)
-                && hasMagicCookie(branch);
+                && !Request.ACK.equals(method);
+    }
+
+    /**
+     * An INVITE or CANCEL transaction keeps its parsed request to the end (the stack's rule, on every
+     * transport: the ACK and the CANCEL are matched against it), yet when it is answered the stack
+     * also encodes it into bytes that nothing reads; a stand-in where it looks for them stops that.
+     * Returns whether the stand-in is there, to be taken away once the parsed request is gone.
+     */
+    private boolean standInForKeptRequest() {
+        String method = getMethod();
+        if (originalRequestBytes == null && originalRequest != null
+                && (Request.INVITE.equals(method) || Request.CANCEL.equals(method))
+                && getReleaseReferencesStrategy() == ReleaseReferencesStrategy.Normal) {
+            originalRequestBytes = NOT_KEPT;
+            return true;
+        }
+        return originalRequestBytes == NOT_KEPT && !requestReleased;
+    }
+
+    /** Once the stack has let go of the parsed request there must be no stand-in to parse back. */
+    private void dropStandIn(boolean standIn) {
+        if (standIn && originalRequest == null) {
+            originalRequestBytes = null;
+        }
+    }
+
+    private boolean answeredOverUdpWithCookie(TransactionState state) {
+        return (state == TransactionState.COMPLETED || state == TransactionState.TERMINATED)
+                && !isReliable() && hasMagicCookie(getBranch());
     }
 
     /**
@@ -90,13 +121,21 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
     @Override
     public void cleanUp() {
         if (!requestReleased) {
+            boolean standIn = standInForKeptRequest();
             super.cleanUp();
+            dropStandIn(standIn);
             return;
         }
         // The stack's clean-up would parse the request back to read its merge key (an INVITE's) and
         // then drop it; all that remains to do is to leave the stack's tables, which also tells the
         // listener that the transaction has ended. UDP has no connection to release.
         sipStack.removeTransaction(this);
+    }
+
+    /** Whether the stack holds the request encoded as bytes (for tests). */
+    boolean holdsRequestBytes() {
+        byte[] bytes = originalRequestBytes;
+        return bytes != null && bytes != NOT_KEPT;
     }
 
     boolean requestReleased() {

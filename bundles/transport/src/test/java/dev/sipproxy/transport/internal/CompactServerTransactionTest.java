@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
 
@@ -11,6 +12,7 @@ import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipFactory;
 import javax.sip.TransactionState;
+import javax.sip.TransactionTerminatedEvent;
 import javax.sip.message.Response;
 
 import org.junit.Rule;
@@ -61,14 +63,76 @@ public class CompactServerTransactionTest {
         assertNotNull("the request was not lost", listener.nextRequest());
     }
 
+    @Test
+    public void anInviteAnsweredWithAnErrorKeepsItsParsedRequestButNoBytesAndEnds() throws Exception {
+        net.send(invite("z9hG4bK-inv-1"));
+        ServerTransaction st = answer(listener.nextRequest(), Response.BUSY_HERE);
+        assertTrue(net.receive().startsWith("SIP/2.0 486"));
+        assertEquals(TransactionState.COMPLETED, st.getState());
+        assertNotNull("an INVITE keeps its request: the ACK and the CANCEL are matched against it", st.getRequest());
+        assertFalse("the request is not encoded as well", ((CompactServerTransaction) st).holdsRequestBytes());
+
+        net.send(invite("z9hG4bK-inv-1"));
+        assertTrue("a retransmitted INVITE gets the error again", net.receive().startsWith("SIP/2.0 486"));
+        net.send(ack("z9hG4bK-inv-1"));
+        assertNull("the ACK to the error is absorbed", listener.pollRequest(300));
+
+        // Timer I (T4, 5 s) and the stack's linger (2 s) end it
+        TransactionTerminatedEvent ended = listener.pollTerminated(15_000);
+        assertNotNull("the transaction ended within 15 s", ended);
+        assertSame(st, ended.getServerTransaction());
+    }
+
+    @Test
+    public void anInviteAnsweredWith200KeepsNoBytesAndEnds() throws Exception {
+        net.send(invite("z9hG4bK-inv-2"));
+        ServerTransaction st = answer(listener.nextRequest(), Response.OK);
+        assertTrue(net.receive().startsWith("SIP/2.0 200"));
+        assertFalse(((CompactServerTransaction) st).holdsRequestBytes());
+        TransactionTerminatedEvent ended = listener.pollTerminated(15_000);
+        assertNotNull("the transaction ended within 15 s", ended);
+        assertSame(st, ended.getServerTransaction());
+    }
+
     private ServerTransaction receiveAndAnswer(String branch) throws Exception {
         net.send(bye(branch));
-        RequestEvent e = listener.nextRequest();
-        ServerTransaction st = net.stack().provider().getNewServerTransaction(e.getRequest());
-        Response ok = SipFactory.getInstance().createMessageFactory().createResponse(Response.OK, e.getRequest());
-        st.sendResponse(ok);
+        ServerTransaction st = answer(listener.nextRequest(), Response.OK);
         assertTrue(net.receive().startsWith("SIP/2.0 200 OK"));
         return st;
+    }
+
+    private ServerTransaction answer(RequestEvent e, int status) throws Exception {
+        ServerTransaction st = net.stack().provider().getNewServerTransaction(e.getRequest());
+        Response response = SipFactory.getInstance().createMessageFactory().createResponse(status, e.getRequest());
+        javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) response.getHeader("To");
+        if (status >= 200 && to.getTag() == null) {
+            to.setTag("uas1");
+        }
+        if (status / 100 == 2) {
+            response.addHeader(SipFactory.getInstance().createHeaderFactory().createContactHeader(
+                    SipFactory.getInstance().createAddressFactory().createAddress("sip:uas@127.0.0.1:" + net.stackPort())));
+        }
+        st.sendResponse(response);
+        return st;
+    }
+
+    private String invite(String branch) {
+        return request("INVITE", branch, "") .replace("Content-Length: 0", "Contact: <sip:a@127.0.0.1:" + net.peerPort() + ">\r\nContent-Length: 0");
+    }
+
+    private String ack(String branch) {
+        return request("ACK", branch, ";tag=uas1");
+    }
+
+    private String request(String method, String branch, String toTag) {
+        return method + " sip:proxy@127.0.0.1:" + net.stackPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + net.peerPort() + ";branch=" + branch + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:a@127.0.0.1>;tag=a1\r\n"
+                + "To: <sip:proxy@127.0.0.1>" + toTag + "\r\n"
+                + "Call-ID: " + branch + "@127.0.0.1\r\n"
+                + "CSeq: 1 " + method + "\r\n"
+                + "Content-Length: 0\r\n\r\n";
     }
 
     private String bye(String branch) {
