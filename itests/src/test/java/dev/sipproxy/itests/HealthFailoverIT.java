@@ -67,10 +67,19 @@ public class HealthFailoverIT extends ProxyTestSupport {
         failoverDuringLoad("STOP");
     }
 
-    /** Starts the primary alone (so the pair settles on it), then the backup. */
+    /**
+     * Starts the primary alone and waits until the proxy has had an answer from it (so the pair
+     * settles on it), then the backup. Waiting for "active on the primary" alone was not enough: a
+     * pair out of service still names its primary as active, and if the backup then answered the
+     * next probe first, the pair went to the backup and the calls with it.
+     */
     private Sipp[] bothMembersUpOnPrimary() throws Exception {
+        long started = System.currentTimeMillis();
         Sipp primary = Sipp.uas("uas_ha.xml").localPort(primaryPort()).start();
-        awaitActive(MemberRole.PRIMARY);
+        await("pair 'default' in service on its primary, which answered since it started", PAIR_STATE_DEADLINE,
+                () -> pairs.pair("default").map(p -> p.inService() && p.active().equals(Optional.of(MemberRole.PRIMARY))
+                        && p.member(MemberRole.PRIMARY).map(m -> m.up() && m.lastResponseMillis() >= started).orElse(false))
+                        .orElse(false));
         Sipp backup = Sipp.uas("uas_ha.xml").localPort(backupPort()).start();
         await("backup up", PAIR_STATE_DEADLINE, () -> pairs.pair("default").flatMap(p -> p.member(MemberRole.BACKUP))
                 .map(m -> m.up() && m.lastResponseMillis() > 0).orElse(false));
@@ -82,7 +91,12 @@ public class HealthFailoverIT extends ProxyTestSupport {
         Sipp[] members = bothMembersUpOnPrimary();
         try (Sipp primary = members[0]; Sipp backup = members[1]) {
             try (Sipp uac = Sipp.uac("uac.xml").remote(proxyPort()).calls(calls).rate(20).start()) {
-                await("calls at the primary", Duration.ofSeconds(20), () -> primary.callsCreated() >= 40);
+                try {
+                    await("calls at the primary", Duration.ofSeconds(20), () -> primary.callsCreated() >= 40);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + " (primary " + primary.callsCreated() + " calls, backup "
+                            + backup.callsCreated() + ", pair " + pairs.pair("default") + ")\n" + uac.diagnostics(), e);
+                }
                 primary.signal(signal);
                 long killedAt = System.nanoTime();
                 awaitActive(MemberRole.BACKUP);
