@@ -29,9 +29,6 @@ import javax.sip.PeerUnavailableException;
  */
 final class BranchMatchingSipStack extends SipStackImpl {
 
-    /** {@code z9hG4bK}, as in the stack's lower-cased transaction keys. */
-    private static final String MAGIC_COOKIE = "z9hg4bk";
-
     BranchMatchingSipStack(Properties properties) throws PeerUnavailableException {
         super(properties);
     }
@@ -64,7 +61,7 @@ final class BranchMatchingSipStack extends SipStackImpl {
     @Override
     public ServerResponseInterface newSIPServerResponse(SIPResponse response, MessageChannel channel) {
         String key = response.getTransactionId();
-        if (sipMessageValves.isEmpty() && key != null && key.startsWith(MAGIC_COOKIE)
+        if (sipMessageValves.isEmpty() && Branches.hasMagicCookie(key)
                 && findTransaction(key, false) == null) {
             return sipMessageFactory.newSIPServerResponse(response, channel);
         }

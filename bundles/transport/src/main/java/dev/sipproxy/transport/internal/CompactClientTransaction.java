@@ -87,12 +87,8 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
         return (state == TransactionState.COMPLETED || state == TransactionState.TERMINATED)
                 && getReleaseReferencesStrategy() == ReleaseReferencesStrategy.Normal
                 && !isReliable()
-                && hasMagicCookie(getBranch())
+                && Branches.hasMagicCookie(getBranch())
                 && getMethod() != null && !Request.ACK.equals(getMethod());
-    }
-
-    private static boolean hasMagicCookie(String branch) {
-        return branch != null && branch.regionMatches(true, 0, "z9hG4bK", 0, 7);
     }
 
     /** Whether the stack holds the request encoded as bytes (for tests). */

@@ -93,7 +93,7 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
 
     private boolean answeredOverUdpWithCookie(TransactionState state) {
         return (state == TransactionState.COMPLETED || state == TransactionState.TERMINATED)
-                && !isReliable() && hasMagicCookie(getBranch());
+                && !isReliable() && Branches.hasMagicCookie(getBranch());
     }
 
     /**
@@ -107,15 +107,11 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
         if (requestReleased) {
             Via top = message.getTopmostVia();
             String branch = top == null ? null : top.getBranch();
-            if (!hasMagicCookie(branch)) {
+            if (!Branches.hasMagicCookie(branch)) {
                 return false;
             }
         }
         return super.isMessagePartOfTransaction(message);
-    }
-
-    private static boolean hasMagicCookie(String branch) {
-        return branch != null && branch.regionMatches(true, 0, "z9hG4bK", 0, 7);
     }
 
     @Override
