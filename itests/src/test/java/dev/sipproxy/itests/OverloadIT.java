@@ -4,7 +4,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import dev.sipproxy.api.AdmissionStatistics;
+import dev.sipproxy.api.Alarm;
 import dev.sipproxy.api.AlarmService;
+import dev.sipproxy.api.MemberRole;
+import dev.sipproxy.api.MemberState;
+import dev.sipproxy.api.PairState;
+import dev.sipproxy.api.ProxyStatistics;
 
 import java.time.Duration;
 
@@ -19,8 +24,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * Overload control: new INVITEs above {@code overload-ctrl-dialog-rate} get 503 with Retry-After;
- * admitted calls complete; in-dialog requests are never refused; the rate changes live.
- * Each test prints offered, admitted and rejected.
+ * admitted calls complete; in-dialog requests are never refused; the rate changes live. A flood
+ * beyond what the proxy can process is shed with 503 while the proxy is behind, without failing the
+ * SIP Server over, and calls complete again right after. Each test prints offered, admitted and rejected.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -32,6 +38,9 @@ public class OverloadIT extends ProxyTestSupport {
 
     @Inject
     protected AlarmService alarms;
+
+    @Inject
+    protected ProxyStatistics statistics;
 
     private boolean overloadAlarm() {
         return alarms.active().stream().anyMatch(a -> a.id().equals("OVERLOAD"));
@@ -98,6 +107,70 @@ public class OverloadIT extends ProxyTestSupport {
             System.out.printf("FIGURES rate 0: offered 1000 at 200/s, rejected %d%n", admission.rejectedDialogs() - rejectedBefore);
             assertEquals(rejectedBefore, admission.rejectedDialogs());
         }
+    }
+
+    @Test
+    public void aFloodIsShedWhileTheProxyIsBehindAndCallsCompleteRightAfter() throws Exception {
+        setRate(0); // no configured limit: only the proxy's own backlog decides
+        long rejectedBefore = admission.rejectedDialogs();
+        long failoversBefore = statistics.failovers();
+        int flood = 30_000; // 5000 calls/s for 6 s: far beyond what this proxy processes on 2 cores
+        long maxBacklog = 0;
+        boolean primaryLeft = false;
+        try (Sipp uas = Sipp.uas("uas.xml").localPort(primaryPort()).start()) {
+            Sipp.Stats floodStats;
+            try (Sipp uac = Sipp.uac("uac_admit.xml").remote(proxyPort()).calls(flood).rate(5000).start()) {
+                // until every call ended, or none ended for 15 s (sipp keeps a call whose BYE went
+                // unanswered waiting for good): those count as failed
+                long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+                long lastProgress = System.nanoTime();
+                long ended = -1;
+                while (uac.running() && System.nanoTime() < deadline
+                        && System.nanoTime() - lastProgress < Duration.ofSeconds(15).toNanos()) {
+                    maxBacklog = Math.max(maxBacklog, admission.receiveBacklogMillis());
+                    if (!primaryLeft && !onPrimary()) {
+                        primaryLeft = true;
+                        System.out.println("FIGURES flood: the pair left its primary: " + pairs.pair("default").orElseThrow());
+                    }
+                    Sipp.Stats now = uac.stats();
+                    if (now.successful() + now.failed() != ended) {
+                        ended = now.successful() + now.failed();
+                        lastProgress = System.nanoTime();
+                    }
+                    Thread.sleep(50);
+                }
+                floodStats = uac.stats();
+                assertEquals("every call of the flood was started", flood, floodStats.created());
+            }
+            // refusals are counted per INVITE received: a retransmitted INVITE is refused (and counted) again
+            long rejected = admission.rejectedDialogs() - rejectedBefore;
+            long completed = uas.stats().successful();
+            long notCompleted = flood - floodStats.successful();
+            System.out.printf("FIGURES flood of %d calls at 5000/s: %d completed at the SIP Server, %d refused with 503, "
+                            + "%d failed or never ended; %d INVITEs refused (with retransmissions); UAC retransmissions %d; "
+                            + "longest receive backlog seen %d ms%n", flood, completed, floodStats.successful() - completed,
+                    notCompleted, rejected, floodStats.retransmissions(), maxBacklog);
+            assertTrue("the proxy fell behind and refused new dialogs with 503 (refused " + rejected + ")", rejected > 0);
+            assertTrue("the overload alarm for it was raised", alarmRaised("overload:queue-delay"));
+            await("caught up: the alarm cleared", Duration.ofSeconds(30),
+                    () -> !admission.behind() && alarms.active().stream().noneMatch(a -> a.subject().equals("overload:queue-delay")));
+            assertTrue("the pair's calls stayed on its primary (the backup does not even listen)", !primaryLeft && onPrimary());
+            assertEquals("no failover over this proxy's own backlog", failoversBefore, statistics.failovers());
+            try (Sipp after = Sipp.uac("uac.xml").remote(proxyPort()).calls(200).rate(50).start()) {
+                assertAllCallsSucceeded(after, 200, Duration.ofSeconds(60));
+            }
+        }
+    }
+
+    private boolean onPrimary() {
+        PairState pair = pairs.pair("default").orElseThrow();
+        return pair.active().equals(java.util.Optional.of(MemberRole.PRIMARY))
+                && pair.member(MemberRole.PRIMARY).map(MemberState::up).orElse(false);
+    }
+
+    private boolean alarmRaised(String subject) {
+        return alarms.active().stream().map(Alarm::subject).anyMatch(subject::equals)
+                || alarms.history().stream().map(Alarm::subject).anyMatch(subject::equals);
     }
 
     /** Dialogs admitted per second over a window, measured on the proxy's counter. */

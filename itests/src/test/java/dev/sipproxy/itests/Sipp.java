@@ -203,6 +203,11 @@ public final class Sipp implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** True while sipp runs. */
+    public boolean running() {
+        return process.isAlive();
+    }
+
     /** Waits until the statistics show {@code successful} completed calls. */
     public Stats awaitSuccessful(long successful, Duration deadline) throws InterruptedException, IOException {
         long end = System.nanoTime() + deadline.toNanos();

@@ -1,5 +1,6 @@
 package dev.sipproxy.jainsip;
 
+import dev.sipproxy.jainsip.net.QueuedReceiver;
 import gov.nist.core.CommonLogger;
 import gov.nist.core.StackLogger;
 import gov.nist.core.ThreadAuditor;
@@ -26,14 +27,24 @@ import java.util.LinkedList;
  * other respect (the stack's queue and its pool of worker threads, which parse and process),
  * receives into one buffer and queues an exact-size copy. Only this listening point's one receiving
  * thread touches the buffer. A socket closed under a running listening point ends the thread (the
- * stack's loop spun on the error): the transport's watch then restarts the stack.
+ * stack's loop spun on the error): the transport's watch then restarts the stack. The queue drops
+ * what waited longer than {@value #MAX_WAIT_PROPERTY} milliseconds (see {@link StaleDroppingQueue}).
  */
-final class BufferReusingUdpProcessor extends UDPMessageProcessor {
+final class BufferReusingUdpProcessor extends UDPMessageProcessor implements QueuedReceiver {
     private static final StackLogger LOGGER = CommonLogger.getLogger(BufferReusingUdpProcessor.class);
     private static final String POOL_SIZE = "gov.nist.javax.sip.THREAD_POOL_SIZE";
+    /** The stack property: how long a received datagram may wait for a worker thread; 0: for ever. */
+    static final String MAX_WAIT_PROPERTY = "dev.sipproxy.UDP_MAX_QUEUE_WAIT_MILLIS";
+    /** Without the property: SIP's T1, when the sender retransmits. */
+    static final long DEFAULT_MAX_WAIT_MILLIS = 500;
+    private static final long DROP_REPORT_EVERY_MILLIS = 10_000;
 
     BufferReusingUdpProcessor(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
         super(address, stack, port);
+        // before start(): the workers take from this queue (the stack's congestion auditor, which would
+        // hold the old one, is off: the proxy sets CONGESTION_CONTROL_TIMEOUT 0)
+        messageQueue = new StaleDroppingQueue(maxWaitMillis(), System::currentTimeMillis, this::reportDropped,
+                DROP_REPORT_EVERY_MILLIS);
     }
 
     @Override
@@ -72,6 +83,28 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor {
             } catch (Exception e) {
                 report(e);
             }
+        }
+    }
+
+    @Override
+    public long oldestWaitMillis(long nowMillis) {
+        DatagramQueuedMessageDispatch head = messageQueue == null ? null : messageQueue.peek();
+        return head == null ? 0 : Math.max(0, nowMillis - head.getReceptionTime());
+    }
+
+    private void reportDropped(long count, long maxWaitMillis) {
+        LOGGER.logWarning("UDP on " + getIpAddress().getHostAddress() + ":" + getPort() + ": " + count
+                + " received messages dropped unprocessed after waiting over " + maxWaitMillis
+                + " ms (the proxy is behind; their senders retransmit them)");
+    }
+
+    private long maxWaitMillis() {
+        String configured = sipStack instanceof SipStackImpl
+                ? ((SipStackImpl) sipStack).getConfigurationProperties().getProperty(MAX_WAIT_PROPERTY) : null;
+        try {
+            return configured == null ? DEFAULT_MAX_WAIT_MILLIS : Math.max(0, Long.parseLong(configured.trim()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_MAX_WAIT_MILLIS;
         }
     }
 

@@ -37,4 +37,22 @@ public interface SipTransport {
 
     /** True when {@code host:port} names this proxy (one of its addresses and one of its ports). */
     boolean isOwnAddress(String host, int port);
+
+    /**
+     * How far the proxy is behind, in milliseconds: how long the oldest message received on any
+     * listening point and not yet taken up for processing has waited; 0 when none waits. A few
+     * milliseconds when healthy; cheap enough to sample many times a second.
+     */
+    long receiveBacklogMillis();
+
+    /** The {@link #receiveBacklogMillis()} from which this proxy counts as behind on what it received. */
+    long BEHIND_MILLIS = 100;
+
+    /**
+     * True when the proxy is behind on what it received: an answer that seems missing may well be
+     * waiting in its own queue, so silence is no proof that a peer is down.
+     */
+    default boolean behind() {
+        return receiveBacklogMillis() >= BEHIND_MILLIS;
+    }
 }

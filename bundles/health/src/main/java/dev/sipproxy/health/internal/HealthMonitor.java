@@ -43,10 +43,19 @@ public class HealthMonitor implements HealthControl {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     private static final long TICK_MILLIS = 100;
 
-    /** When a member is next due, and whether a probe to it is under way. */
+    /**
+     * Unanswered probes in a row that may be blamed on this proxy being behind (see
+     * {@link SipTransport#behind()}) before the member is taken for down all the same.
+     */
+    static final int MAX_UNANSWERED_WHILE_BEHIND = 10;
+    /** How soon a member is probed again after a probe that went unanswered while this proxy was behind. */
+    private static final long REPROBE_WHILE_BEHIND_MILLIS = 500;
+
+    /** When a member is next due, whether a probe to it is under way, and how many went unanswered while behind. */
     private static final class Schedule {
         volatile long nextDue;
         volatile boolean inFlight;
+        int unansweredWhileBehind;
     }
 
     private final SipTransport transport;
@@ -160,6 +169,10 @@ public class HealthMonitor implements HealthControl {
         OptionsProbe.send(transport, member.ip(), member.address().port(), pair.pair().transport(), s.probeTimeoutMillis(), timer,
                 (code, reason) -> {
                     schedule.inFlight = false;
+                    boolean unansweredWhileBehind = code <= 0 && transport.behind();
+                    if (!unansweredWhileBehind) {
+                        schedule.unansweredWhileBehind = 0;
+                    }
                     if (code > 0 && !s.failureCodes().contains(code)) {
                         pairs.memberAnswered(ref, code);
                     } else if (code <= 0 && pairs.answeredSince(ref, sentAt + s.probeTimeoutMillis() / 2)) {
@@ -167,6 +180,13 @@ public class HealthMonitor implements HealthControl {
                         // the wait: the member is alive, and the probe's answer waits in this proxy's own
                         // backlog (or was one lost datagram). Not a reason to take it out of service.
                         LOG.debug("OPTIONS to {} unanswered, but it answers calls: still up", ref);
+                    } else if (unansweredWhileBehind && ++schedule.unansweredWhileBehind <= MAX_UNANSWERED_WHILE_BEHIND) {
+                        // This proxy is behind on what it received (overload control sheds new calls
+                        // meanwhile): the answer may be in its own queue. Probe again soon rather than
+                        // fail the member, and a whole pair with it, over this proxy's own load.
+                        schedule.nextDue = Math.min(schedule.nextDue, System.currentTimeMillis() + REPROBE_WHILE_BEHIND_MILLIS);
+                        LOG.info("OPTIONS to {} unanswered while this proxy is behind (received messages wait {} ms): probing again",
+                                ref, transport.receiveBacklogMillis());
                     } else {
                         boolean wasActive = pairs.pair(ref.pair()).flatMap(PairState::active)
                                 .map(role -> role == ref.role()).orElse(false);

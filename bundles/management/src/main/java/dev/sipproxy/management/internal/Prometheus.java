@@ -44,11 +44,17 @@ final class Prometheus {
         p.family("sip_proxy_dialogs_rejected_total", "counter", "New dialogs refused (503) by overload control");
         p.family("sip_proxy_overloaded", "gauge", "1 while overload control is refusing new dialogs");
         p.family("sip_proxy_dialog_rate_limit", "gauge", "Configured new dialogs per second; 0 means no limit");
+        p.family("sip_proxy_behind", "gauge", "1 while new dialogs are limited because received messages wait too long");
+        p.family("sip_proxy_adaptive_dialog_rate_limit", "gauge", "While behind: new dialogs per second admitted now; else 0");
+        p.family("sip_proxy_receive_backlog_milliseconds", "gauge", "How long the oldest received, unprocessed message has waited");
         if (admission != null) {
             p.sample("sip_proxy_dialogs_admitted_total", admission.admittedDialogs());
             p.sample("sip_proxy_dialogs_rejected_total", admission.rejectedDialogs());
             p.sample("sip_proxy_overloaded", admission.overloaded() ? 1 : 0);
             p.sample("sip_proxy_dialog_rate_limit", admission.dialogRateLimit());
+            p.sample("sip_proxy_behind", admission.behind() ? 1 : 0);
+            p.sample("sip_proxy_adaptive_dialog_rate_limit", admission.adaptiveRateLimit());
+            p.sample("sip_proxy_receive_backlog_milliseconds", admission.receiveBacklogMillis());
         }
         p.family("sip_proxy_pair_in_service", "gauge", "1 when the SIP Server pair has a member that takes calls");
         p.family("sip_proxy_member_up", "gauge", "1 when the pair member answers");

@@ -195,7 +195,9 @@ public final class Views {
         j.name("admission").object().field("available", admission != null);
         if (admission != null) {
             j.field("admittedDialogs", admission.admittedDialogs()).field("rejectedDialogs", admission.rejectedDialogs())
-                    .field("overloaded", admission.overloaded()).field("dialogRateLimit", admission.dialogRateLimit());
+                    .field("overloaded", admission.overloaded()).field("dialogRateLimit", admission.dialogRateLimit())
+                    .field("behind", admission.behind()).field("adaptiveRateLimit", admission.adaptiveRateLimit())
+                    .field("receiveBacklogMillis", admission.receiveBacklogMillis());
         }
         return j.end().end().toString();
     }

@@ -6,6 +6,7 @@ import dev.sipproxy.api.AlarmService;
 import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.config.LastGoodConfig;
 import dev.sipproxy.api.state.SavedState;
+import dev.sipproxy.api.transport.SipTransport;
 
 import java.util.Map;
 import java.util.Properties;
@@ -29,19 +30,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link AdmissionControl} service: admits new dialogs up to {@code overload-ctrl-dialog-rate}
- * per second (smoothly, see {@link DialogRateLimiter}), counts them and tells when the proxy is
- * overloaded. A configuration change applies to the next call.
+ * per second (smoothly, see {@link DialogRateLimiter}) and, while the proxy is behind, no more than
+ * it keeps up with (see {@link AdaptiveDialogRate}), counts them and tells when the proxy is overloaded. A configuration
+ * change applies to the next call.
  */
 @Component(service = {AdmissionControl.class, AdmissionStatistics.class}, configurationPid = OverloadControl.PID, immediate = true)
 @Designate(ocd = OverloadConfig.class)
 public class OverloadControl implements AdmissionControl, AdmissionStatistics {
     static final String PID = "dev.sipproxy.overload";
     private static final Logger LOG = LoggerFactory.getLogger(OverloadControl.class);
-    /** How often the end of an overload is looked for when no calls come to notice it. */
-    private static final long CHECK_PERIOD_MILLIS = 500;
+    /**
+     * How often the receive backlog is sampled, and the end of an overload looked for when no calls
+     * come to notice it. A backlog grows by its own length per second: 50 ms keeps the reaction
+     * well inside SIP's first retransmission (500 ms).
+     */
+    private static final long CHECK_PERIOD_MILLIS = 50;
 
     private final DialogRateLimiter limiter;
     private final OverloadState state;
+    private final AdaptiveDialogRate adaptive;
+    private volatile long lastBacklogMillis;
+    /** The admitted counter at each of the last second's samples: the rate admitted over the last second. */
+    private final long[] admittedWindow = new long[(int) (1000 / CHECK_PERIOD_MILLIS)];
+    private int windowSlot;
     private final LongAdder admitted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final ScheduledExecutorService checker;
@@ -50,11 +61,19 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
 
     /** Alarm raised while new dialogs are being refused. */
     public static final String ALARM_OVERLOAD = "OVERLOAD";
+    /** Its subject while new dialogs above the configured rate are refused. */
+    static final String SUBJECT_RATE = "overload:dialog-rate";
+    /** Its subject while new dialogs are refused because the proxy is behind. */
+    static final String SUBJECT_BACKLOG = "overload:queue-delay";
     /** Name of the counters handed over to the next start of this bundle. */
     private static final String COUNTERS_STATE = "counters";
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AlarmService alarms;
+
+    /** Where the receive backlog is read; without a transport nothing is received, nothing is behind. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SipTransport transport;
 
     /** Set when running in a framework: where the counters are handed over to the next start. */
     private BundleContext context;
@@ -84,6 +103,17 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
                 OverloadControl.this.overloadEnded();
             }
         });
+        this.adaptive = new AdaptiveDialogRate(nanoClock, new AdaptiveDialogRate.Listener() {
+            @Override
+            public void limitingStarted(long backlogMillis, int limitMillis, int rate) {
+                OverloadControl.this.limitingStarted(backlogMillis, limitMillis, rate);
+            }
+
+            @Override
+            public void limitingEnded(long backlogMillis, long peakMillis, int lowestRate) {
+                OverloadControl.this.limitingEnded(backlogMillis, peakMillis, lowestRate);
+            }
+        });
         apply(parseOr(properties, OverloadSettings.DEFAULTS));
         if (backgroundCheck) {
             checker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,7 +121,7 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
                 t.setDaemon(true);
                 return t;
             });
-            checker.scheduleWithFixedDelay(this::checkOverloadEnd, CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+            checker.scheduleWithFixedDelay(this::check, CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             checker = null;
         }
@@ -108,11 +138,12 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
             checker.shutdownNow();
         }
         // Stopped, it refuses nothing: an overload alarm would stay raised with nobody to clear it.
-        if (state.overloaded()) {
-            AlarmService a = alarms;
-            if (a != null) {
-                a.clear(ALARM_OVERLOAD, "overload:dialog-rate", "overload control stopped");
-            }
+        AlarmService a = alarms;
+        if (a != null && state.overloaded()) {
+            a.clear(ALARM_OVERLOAD, SUBJECT_RATE, "overload control stopped");
+        }
+        if (a != null && adaptive.limiting()) {
+            a.clear(ALARM_OVERLOAD, SUBJECT_BACKLOG, "overload control stopped");
         }
         if (context != null) {
             Properties p = new Properties();
@@ -142,6 +173,10 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
 
     @Override
     public boolean admitNewDialog() {
+        if (!adaptive.tryAdmit()) {
+            rejected.increment();
+            return false;
+        }
         if (limiter.tryAcquire()) {
             admitted.increment();
             state.admitted();
@@ -171,7 +206,22 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
 
     @Override
     public boolean overloaded() {
-        return state.overloaded();
+        return state.overloaded() || adaptive.limiting();
+    }
+
+    @Override
+    public boolean behind() {
+        return adaptive.limiting();
+    }
+
+    @Override
+    public int adaptiveRateLimit() {
+        return adaptive.limiting() ? adaptive.rate() : 0;
+    }
+
+    @Override
+    public long receiveBacklogMillis() {
+        return lastBacklogMillis;
     }
 
     @Override
@@ -181,8 +231,20 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
 
     // ---- overload state -------------------------------------------------------------------------
 
-    void checkOverloadEnd() {
+    /** Every {@link #CHECK_PERIOD_MILLIS}: samples the receive backlog, looks for the end of a rate overload. */
+    void check() {
+        SipTransport t = transport;
+        sampleBacklog(t == null ? 0 : t.receiveBacklogMillis());
         state.check();
+    }
+
+    void sampleBacklog(long backlogMillis) {
+        lastBacklogMillis = backlogMillis;
+        long total = admitted.sum();
+        long secondAgo = admittedWindow[windowSlot];
+        admittedWindow[windowSlot] = total;
+        windowSlot = (windowSlot + 1) % admittedWindow.length;
+        adaptive.sample(backlogMillis, settings.maxQueueDelay(), total - secondAgo);
     }
 
     /** Called once when new dialogs start being refused. The overload alarm will be raised here. */
@@ -192,7 +254,7 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
                 s.dialogRate(), s.burst(), s.retryAfter());
         AlarmService a = alarms;
         if (a != null) {
-            a.raise(ALARM_OVERLOAD, dev.sipproxy.api.ProxyEvent.Severity.MAJOR, "overload:dialog-rate",
+            a.raise(ALARM_OVERLOAD, ProxyEvent.Severity.MAJOR, SUBJECT_RATE,
                     "new dialogs above " + s.dialogRate() + "/s are refused with 503");
         }
     }
@@ -203,7 +265,31 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
                 TimeUnit.NANOSECONDS.toMillis(quietNanos) / 1000.0, settings.dialogRate(), rejected.sum());
         AlarmService a = alarms;
         if (a != null) {
-            a.clear(ALARM_OVERLOAD, "overload:dialog-rate", "no new dialog refused for a while");
+            a.clear(ALARM_OVERLOAD, SUBJECT_RATE, "no new dialog refused for a while");
+        }
+    }
+
+    /** Called once when the proxy falls behind: raises the overload alarm for it. */
+    private void limitingStarted(long backlogMillis, int limitMillis, int rate) {
+        LOG.warn("Overload: the proxy is behind, a received message waited {} ms (overload-ctrl-max-queue-delay {} ms); "
+                + "new dialogs are limited to {}/s, adapted every half second to what it keeps up with, the others "
+                + "answered 503 with Retry-After {}", backlogMillis, limitMillis, rate, settings.retryAfter());
+        AlarmService a = alarms;
+        if (a != null) {
+            a.raise(ALARM_OVERLOAD, ProxyEvent.Severity.MAJOR, SUBJECT_BACKLOG,
+                    "behind: received messages wait over " + limitMillis + " ms; new dialogs are limited, the others refused with 503");
+        }
+    }
+
+    /** Called once when the proxy keeps up with the offered load again: clears that alarm. */
+    private void limitingEnded(long backlogMillis, long peakMillis, int lowestRate) {
+        String why = settings.maxQueueDelay() == 0 ? "overload-ctrl-max-queue-delay turned off"
+                : "keeping up: received messages wait " + backlogMillis + " ms";
+        LOG.info("Overload over ({}); new dialogs are no longer limited (meanwhile: waits up to {} ms, a limit down to {}/s); "
+                + "{} dialogs refused so far", why, peakMillis, lowestRate, rejected.sum());
+        AlarmService a = alarms;
+        if (a != null) {
+            a.clear(ALARM_OVERLOAD, SUBJECT_BACKLOG, why);
         }
     }
 }

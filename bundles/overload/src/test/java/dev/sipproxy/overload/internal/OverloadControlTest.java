@@ -84,7 +84,7 @@ public class OverloadControlTest {
         clock.advance(1, TimeUnit.SECONDS);
         assertTrue(c.overloaded());
         clock.advance(1, TimeUnit.SECONDS);
-        c.checkOverloadEnd();
+        c.check();
         assertFalse(c.overloaded());
     }
 
@@ -118,5 +118,51 @@ public class OverloadControlTest {
         OverloadControl c = control(config("x", null, null));
         assertEquals(0, c.dialogRateLimit());
         assertEquals(1000, admit(c, 1000));
+    }
+
+    @Test
+    public void behindNewDialogsAreLimitedToWhatWasAdmittedAndTheRestRefusedAndCounted() {
+        OverloadControl c = control(Map.of());
+        c.sampleBacklog(0);
+        assertEquals(1000, admit(c, 1000)); // 1000 in the last second
+        c.sampleBacklog(300);
+        assertTrue(c.behind());
+        assertTrue(c.overloaded());
+        assertEquals(300, c.receiveBacklogMillis());
+        assertEquals("seven tenths of what was admitted", 700, c.adaptiveRateLimit());
+        assertEquals("a tenth of a second's worth at once", 70, admit(c, 1000));
+        assertEquals(930, c.rejectedDialogs());
+        for (int i = 0; i < 50; i++) { // 2.5 s caught up, nothing offered
+            clock.advance(50, TimeUnit.MILLISECONDS);
+            c.sampleBacklog(0);
+        }
+        assertFalse(c.behind());
+        assertFalse(c.overloaded());
+        assertEquals(0, c.adaptiveRateLimit());
+        assertEquals(1000, admit(c, 1000));
+    }
+
+    @Test
+    public void theQueueDelayLimitIsConfigurableAndZeroTurnsItOff() {
+        OverloadControl c = control(Map.of());
+        c.sampleBacklog(249);
+        assertFalse("default limit 250 ms", c.behind());
+        Map<String, Object> m = config(null, null, null);
+        m.put("overload-ctrl-max-queue-delay", 1000);
+        c.modified(m);
+        c.sampleBacklog(900);
+        assertFalse(c.behind());
+        c.sampleBacklog(1001);
+        assertTrue(c.behind());
+        assertEquals("nothing admitted in the last second: the lowest rate", AdaptiveDialogRate.MIN_RATE, c.adaptiveRateLimit());
+        m.put("overload-ctrl-max-queue-delay", 0);
+        c.modified(m);
+        c.sampleBacklog(60_000);
+        assertFalse(c.behind());
+        assertEquals(10, admit(c, 10));
+        m.put("overload-ctrl-max-queue-delay", -3);
+        c.modified(m);
+        c.sampleBacklog(60_000);
+        assertFalse("a bad value keeps the last good one (off)", c.behind());
     }
 }

@@ -10,11 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Identifiers {
     static final String MAGIC_COOKIE = "z9hG4bK";
     private final String prefix;
+    /** Begins the To tag of every refusal sent without a transaction; never the start of a {@link #newTag()}. */
+    private final String refusalPrefix;
     private final AtomicLong counter = new AtomicLong();
 
     Identifiers() {
         SecureRandom random = new SecureRandom();
         prefix = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+        refusalPrefix = "sp" + prefix + "-r";
     }
 
     String newBranch() {
@@ -28,5 +31,15 @@ final class Identifiers {
 
     String newTag() {
         return "sp" + prefix + "." + Long.toString(counter.incrementAndGet(), 36);
+    }
+
+    /** The To tag of a response sent without a transaction, by which its ACK is known ({@link #isRefusalTag}). */
+    String newRefusalTag() {
+        return refusalPrefix + Long.toString(counter.incrementAndGet(), 36);
+    }
+
+    /** True for a tag of {@link #newRefusalTag()}: of this start of the proxy (base 36 has no '-'). */
+    boolean isRefusalTag(String tag) {
+        return tag != null && tag.startsWith(refusalPrefix);
     }
 }

@@ -174,6 +174,29 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             request.setHeader(transport.headerFactory().createContactHeader(
                     transport.addressFactory().createAddress(((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI())));
         }
+        boolean invite = Request.INVITE.equals(request.getMethod());
+        // Admission comes first: under overload a refused INVITE must cost as little as can be (no
+        // copy, no loop hash), or refusing it does not relieve the proxy. Over UDP the 503 goes out
+        // without a transaction: one would keep the parsed INVITE until the ACK and 5 s after (Timer
+        // I), 32 s if the ACK is lost; at thousands of refusals a second that fills the heap. A
+        // retransmitted INVITE is simply refused again, and the ACK is absorbed by its To tag.
+        if (invite && isNewDialog(request) && event.getServerTransaction() == null) {
+            AdmissionControl a = admission;
+            if (a != null && !a.admitNewDialog()) {
+                Rejection refused = new Rejection(503, "new dialogs refused by overload control", a.retryAfterSeconds());
+                if (incomingTransport(request) == SipTransportType.UDP) {
+                    LOG.debug("INVITE {} answered 503 without a transaction: {}", request.getRequestURI(), refused.getMessage());
+                    counters.rejected(503);
+                    responses.refuseStateless(refused, request);
+                } else {
+                    ServerTransaction server = serverTransaction(event);
+                    if (server != null) {
+                        reject(server, request, refused);
+                    }
+                }
+                return;
+            }
+        }
         ServerTransaction server = serverTransaction(event);
         if (server == null) {
             return;
@@ -203,13 +226,6 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
                 throw new Rejection(Response.LOOP_DETECTED, "the request came back unchanged: a loop");
             }
             Optional<MemberRef> fromServer = sourceMember((SIPRequest) request);
-            boolean invite = Request.INVITE.equals(request.getMethod());
-            if (invite && isNewDialog(request)) {
-                AdmissionControl a = admission;
-                if (a != null && !a.admitNewDialog()) {
-                    throw new Rejection(503, "new dialogs above overload-ctrl-dialog-rate", a.retryAfterSeconds());
-                }
-            }
             Destination to = notToItself(selector.select(copy, ownRoute, fromServer, s));
             forwarder.postprocessForStrictRouter(copy);
             if (!noMaxForwards) {
@@ -228,10 +244,14 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             }
             forward(tx, to);
         } catch (Rejection r) {
-            LOG.debug("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), r.statusCode(), r.getMessage());
-            counters.rejected(r.statusCode());
-            responses.send(server, responses.reject(r, request));
+            reject(server, request, r);
         }
+    }
+
+    private void reject(ServerTransaction server, Request request, Rejection r) throws ParseException, InvalidArgumentException {
+        LOG.debug("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), r.statusCode(), r.getMessage());
+        counters.rejected(r.statusCode());
+        responses.send(server, responses.reject(r, request));
     }
 
     /** The request's server transaction, created if the stack has none yet; null for a retransmission. */
@@ -286,7 +306,9 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
      * something else in the second half of the wait. Then the silence is this proxy's own backlog
      * (the member's answers wait in the stack's queue) or one lost datagram (retransmission covers
      * it), and failing the member over would turn a busy proxy into an out-of-service pair.
-     * A timer that fired late (this proxy was starved) waits once more before it blames the member.
+     * A timer that fired late (this proxy was starved) waits once more before it blames the member,
+     * and one that fires while this proxy is behind on what it received waits again, as long as that
+     * lasts (the branch's own transaction timeout still ends it): the silence may be its own queue.
      */
     private void failoverIfSilent(ProxyTransaction tx, ClientTransaction client, long sentAtMillis, long dueAtMillis,
                                   boolean mayRearm) {
@@ -294,6 +316,10 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         // A timer that fires late means this proxy was starved (CPU, a GC pause): the member's answer may
         // be waiting in the receive queue. One more full wait before the member is blamed.
         if (mayRearm && System.currentTimeMillis() - dueAtMillis > failoverAfter / 4 && failoverAfter > 0) {
+            armFailoverTimer(tx, client, failoverAfter, false);
+            return;
+        }
+        if (failoverAfter > 0 && tx.isCurrent(client) && !tx.provisionalSeen() && transport.behind()) {
             armFailoverTimer(tx, client, failoverAfter, false);
             return;
         }
@@ -337,8 +363,12 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
                 }
             }
         }
-        int code = tx.cancelRequested() ? Response.REQUEST_TERMINATED
-                : statusCode == Response.SERVICE_UNAVAILABLE ? Response.SERVER_INTERNAL_ERROR : statusCode;
+        answerFinal(tx, statusCode == Response.SERVICE_UNAVAILABLE ? Response.SERVER_INTERNAL_ERROR : statusCode);
+    }
+
+    /** Ends the proxy transaction with {@code statusCode} (487 if the caller cancelled), unless a final response went already. */
+    private void answerFinal(ProxyTransaction tx, int statusCode) throws ParseException, InvalidArgumentException {
+        int code = tx.cancelRequested() ? Response.REQUEST_TERMINATED : statusCode;
         if (tx.claimFinal()) {
             finished(tx);
             responses.send(tx.server, responses.create(code, tx.server.getRequest()));
@@ -346,6 +376,9 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     }
 
     private void forwardAck(Request request) throws ParseException, InvalidArgumentException, SipException {
+        if (ids.isRefusalTag(((ToHeader) request.getHeader(ToHeader.NAME)).getTag())) {
+            return; // the ACK to a 503 this proxy sent without a transaction: it ends here
+        }
         Request copy = (Request) request.clone();
         SipURI fromStrictRouter = forwarder.restoreFromStrictRouter(copy);
         SipURI ownRoute = forwarder.removeOwnRoutes(copy);
@@ -540,7 +573,18 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         ProxyTransaction tx = client == null ? null : contextOf(client.getApplicationData());
         if (tx != null && tx.isCurrent(client)) {
             try {
-                branchFailed(tx, tx.destination(), "no answer", Response.REQUEST_TIMEOUT);
+                Destination d = tx.destination();
+                if (d.isPairMember() && pairs.answeredSince(d.member(), tx.branchStartedMillis() + settings.failoverTimerMillis() / 2)) {
+                    // The member answered other requests while this one went unanswered: this one was
+                    // lost (an overloaded proxy drops what waited too long; so may the network, or the
+                    // member lost this call), not the member. No failover for it; a member that dies
+                    // is found by the failover timer of the next requests and by the OPTIONS probes.
+                    LOG.debug("{} to {} got no answer, but the member answers others: 408 for this one only",
+                            tx.template.getMethod(), d.member());
+                    answerFinal(tx, Response.REQUEST_TIMEOUT);
+                    return;
+                }
+                branchFailed(tx, d, "no answer", Response.REQUEST_TIMEOUT);
             } catch (ParseException | InvalidArgumentException | RuntimeException e) {
                 LOG.warn("Could not answer a timed-out {}: {}", tx.template.getMethod(), e.toString());
             }

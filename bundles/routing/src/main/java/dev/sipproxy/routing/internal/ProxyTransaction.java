@@ -30,6 +30,7 @@ final class ProxyTransaction implements ProxyContext {
     private boolean cancelRequested;
     private boolean finalSent;
     private int attempts;
+    private long branchStartedMillis;
     /** False for a request taken over from an earlier core: its pristine template is gone, so no retry. */
     private final boolean retryable;
 
@@ -81,6 +82,12 @@ final class ProxyTransaction implements ProxyContext {
         this.client = client;
         this.destination = destination;
         this.attempts++;
+        this.branchStartedMillis = System.currentTimeMillis();
+    }
+
+    /** When the current branch was sent (wall clock). */
+    synchronized long branchStartedMillis() {
+        return branchStartedMillis;
     }
 
     synchronized boolean isCurrent(ClientTransaction ct) {

@@ -64,6 +64,16 @@ final class Responses {
         }
     }
 
+    /**
+     * A refusal sent without a transaction (RFC 3261 section 8.2.7: a stateless UAS), To-tagged so
+     * that its ACK is known and absorbed ({@link Identifiers#isRefusalTag}).
+     */
+    void refuseStateless(Rejection rejection, Request request) throws ParseException, InvalidArgumentException {
+        Response response = reject(rejection, request);
+        ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(ids.newRefusalTag());
+        sendStateless(response);
+    }
+
     /** Answers without a transaction, by the request's Via. */
     void sendStateless(Response response) {
         try {

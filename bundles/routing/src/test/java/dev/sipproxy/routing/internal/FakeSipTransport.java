@@ -81,4 +81,9 @@ final class FakeSipTransport implements SipTransport {
         int p = port <= 0 ? 5060 : port;
         return ports.containsValue(p) && ownHosts.contains(h.toLowerCase(Locale.ROOT));
     }
+
+    @Override
+    public long receiveBacklogMillis() {
+        return 0;
+    }
 }

@@ -51,4 +51,20 @@ public class IdentifiersTest {
         String b = new Identifiers().newBranch();
         assertTrue(b, b.matches("[A-Za-z0-9.!%*_+`'~-]+"));
     }
+
+    @Test
+    public void refusalTagsAreKnownByTheInstanceThatMadeThemOnly() {
+        Identifiers ids = new Identifiers();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            String r = ids.newRefusalTag();
+            assertTrue(r, ids.isRefusalTag(r));
+            assertTrue("duplicate " + r, seen.add(r));
+            assertFalse("an ordinary tag is not a refusal's: " + r, ids.isRefusalTag(ids.newTag()));
+        }
+        assertTrue(ids.newRefusalTag().matches("[A-Za-z0-9.!%*_+`'~-]+"));
+        assertFalse("another start of the proxy", new Identifiers().isRefusalTag(ids.newRefusalTag()));
+        assertFalse(ids.isRefusalTag(null));
+        assertFalse("an endpoint's tag", ids.isRefusalTag("1234SIPpTag01"));
+    }
 }

@@ -6,6 +6,7 @@ import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.transport.ListeningPointInfo;
 import dev.sipproxy.api.transport.SipTransport;
 
+import dev.sipproxy.jainsip.net.ReceiveBacklog;
 import dev.sipproxy.jainsip.net.StackConnections;
 import dev.sipproxy.jainsip.net.StackTls;
 
@@ -222,6 +223,11 @@ final class RunningStack implements SipTransport {
     @Override
     public boolean isOwnAddress(String host, int port) {
         return local.isOwn(host, port);
+    }
+
+    @Override
+    public long receiveBacklogMillis() {
+        return ReceiveBacklog.oldestWaitMillis(stack);
     }
 
     SipStackImpl stack() {

@@ -81,9 +81,12 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(s.maxMessageSize()));
-        // A received datagram that waited 2 s in the queue is dropped unprocessed: by then the peer has
-        // retransmitted it (T1 500 ms, doubling), and what waits holds memory (default: 8 s).
-        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "2000");
+        // A received datagram that waited 500 ms (T1) for a worker thread is dropped unprocessed: its
+        // sender has retransmitted it by then (see the JAIN-SIP bundle's StaleDroppingQueue). The
+        // stack's own congestion control is off: it dropped only every 2 s, and dropped TCP messages
+        // too, which nobody retransmits (a TCP backlog is left to overload control's 503s).
+        p.setProperty("dev.sipproxy.UDP_MAX_QUEUE_WAIT_MILLIS", "500");
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(s.udpBufferSize()));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(s.udpBufferSize()));

@@ -42,6 +42,8 @@ public class StatsCommand implements Action {
             table.addRow().addContent("dialogs rejected", admission.rejectedDialogs());
             table.addRow().addContent("dialog rate limit /s", admission.dialogRateLimit() == 0 ? "none" : admission.dialogRateLimit());
             table.addRow().addContent("overloaded", admission.overloaded() ? "yes" : "no");
+            table.addRow().addContent("behind (receive backlog ms)", (admission.behind()
+                    ? "yes, new dialogs limited to " + admission.adaptiveRateLimit() + "/s" : "no") + " (" + admission.receiveBacklogMillis() + ")");
         }
         table.print(System.out);
         return null;

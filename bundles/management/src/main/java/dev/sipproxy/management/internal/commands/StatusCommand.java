@@ -60,7 +60,7 @@ public class StatusCommand implements Action {
         table.addRow().addContent("Active alarms", alarms == null ? Tables.absent("alarms") : alarms.active().size());
         if (admission != null) {
             table.addRow().addContent("Overload control", (admission.dialogRateLimit() == 0 ? "no limit"
-                    : admission.dialogRateLimit() + " dialogs/s") + (admission.overloaded() ? ", REFUSING new dialogs" : ""));
+                    : admission.dialogRateLimit() + " dialogs/s") + (admission.behind() ? ", BEHIND, new dialogs limited to " + admission.adaptiveRateLimit() + "/s" : admission.overloaded() ? ", REFUSING new dialogs" : ""));
         }
         table.print(System.out);
         return null;

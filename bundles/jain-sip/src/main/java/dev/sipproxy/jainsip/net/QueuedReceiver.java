@@ -1,0 +1,8 @@
+package dev.sipproxy.jainsip.net;
+
+/** A listening point whose received messages wait in a queue for the stack's worker threads. */
+public interface QueuedReceiver {
+
+    /** How long the oldest message still in the queue has waited at {@code nowMillis} (wall clock); 0 if none waits. */
+    long oldestWaitMillis(long nowMillis);
+}

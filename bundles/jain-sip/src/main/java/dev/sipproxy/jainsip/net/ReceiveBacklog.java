@@ -1,0 +1,43 @@
+package dev.sipproxy.jainsip.net;
+
+import gov.nist.javax.sip.ListeningPointImpl;
+import gov.nist.javax.sip.parser.PostParseExecutorServices;
+import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
+
+import java.util.Iterator;
+import java.util.Queue;
+
+import javax.sip.SipStack;
+
+/**
+ * How far a running stack is behind: how long the oldest received message that no worker thread
+ * has taken up yet has waited. UDP messages wait in each listening point's queue
+ * ({@link QueuedReceiver}); TCP and TLS messages, parsed by their connection's reader thread, wait
+ * in the stack's post-parsing queue (one per JVM in this JAIN-SIP version). A healthy proxy has
+ * a few milliseconds here; hundreds mean it takes in more than it can process.
+ */
+public final class ReceiveBacklog {
+
+    private ReceiveBacklog() {
+    }
+
+    /** The longest wait, in milliseconds, of a message received by {@code stack} and not yet processed. */
+    public static long oldestWaitMillis(SipStack stack) {
+        long now = System.currentTimeMillis();
+        long oldest = postParseWait(now);
+        for (Iterator<?> it = stack.getListeningPoints(); it.hasNext(); ) {
+            Object lp = it.next();
+            if (lp instanceof ListeningPointImpl
+                    && ((ListeningPointImpl) lp).getMessageProcessor() instanceof QueuedReceiver receiver) {
+                oldest = Math.max(oldest, receiver.oldestWaitMillis(now));
+            }
+        }
+        return oldest;
+    }
+
+    private static long postParseWait(long now) {
+        Queue<Runnable> queue = PostParseExecutorServices.staticQueue;
+        Runnable head = queue == null ? null : queue.peek();
+        return head instanceof QueuedMessageDispatchBase dispatch ? Math.max(0, now - dispatch.getReceptionTime()) : 0;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.sipproxy.jainsip;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
+
+import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+
+import java.net.DatagramPacket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.Test;
+
+public class StaleDroppingQueueTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final List<Long> reports = new ArrayList<>();
+    private final StaleDroppingQueue queue = new StaleDroppingQueue(500, now::get, (n, max) -> reports.add(n), 10_000);
+
+    private DatagramQueuedMessageDispatch receivedAt(long millis) {
+        DatagramQueuedMessageDispatch d = new DatagramQueuedMessageDispatch(new DatagramPacket(new byte[1], 1), millis);
+        queue.offer(d);
+        return d;
+    }
+
+    @Test
+    public void whatWaitedUpToTheLimitIsHandedOutInOrder() throws Exception {
+        DatagramQueuedMessageDispatch a = receivedAt(now.get() - 500);
+        DatagramQueuedMessageDispatch b = receivedAt(now.get());
+        assertSame(a, queue.take());
+        assertSame(b, queue.poll(1, TimeUnit.SECONDS));
+        assertEquals(0, queue.dropped());
+    }
+
+    @Test
+    public void whatWaitedLongerIsDroppedAndTheNextFreshOneHandedOut() throws Exception {
+        receivedAt(now.get() - 2000);
+        receivedAt(now.get() - 501);
+        DatagramQueuedMessageDispatch fresh = receivedAt(now.get() - 10);
+        assertSame(fresh, queue.take());
+        receivedAt(now.get() - 900);
+        assertNull("only stale ones: nothing within the timeout", queue.poll(20, TimeUnit.MILLISECONDS));
+        assertEquals(3, queue.dropped());
+    }
+
+    @Test
+    public void dropsAreReportedAtMostEveryTenSecondsWithTheirCount() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            receivedAt(now.get() - 600);
+        }
+        receivedAt(now.get());
+        queue.take();
+        assertEquals("the first drop is told at once", List.of(1L), reports);
+        now.addAndGet(9_000);
+        receivedAt(now.get() - 600);
+        receivedAt(now.get());
+        queue.take();
+        assertEquals(List.of(1L), reports);
+        now.addAndGet(1_000);
+        receivedAt(now.get() - 600);
+        receivedAt(now.get());
+        queue.take();
+        assertEquals("the next report ten seconds on, with the drops since", List.of(1L, 4L), reports);
+    }
+
+    @Test
+    public void zeroKeepsEverything() throws Exception {
+        StaleDroppingQueue keepAll = new StaleDroppingQueue(0, now::get, (n, max) -> reports.add(n), 10_000);
+        DatagramQueuedMessageDispatch old = new DatagramQueuedMessageDispatch(new DatagramPacket(new byte[1], 1), 0);
+        keepAll.offer(old);
+        assertSame(old, keepAll.take());
+        assertEquals(List.of(), reports);
+    }
+}
