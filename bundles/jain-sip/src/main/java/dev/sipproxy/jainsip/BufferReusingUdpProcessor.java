@@ -87,6 +87,11 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
     }
 
     @Override
+    public long lastDropMillis() {
+        return messageQueue instanceof StaleDroppingQueue q ? q.lastDropMillis() : 0;
+    }
+
+    @Override
     public long oldestWaitMillis(long nowMillis) {
         DatagramQueuedMessageDispatch head = messageQueue == null ? null : messageQueue.peek();
         return head == null ? 0 : Math.max(0, nowMillis - head.getReceptionTime());

@@ -35,6 +35,7 @@ final class StaleDroppingQueue extends LinkedBlockingQueue<DatagramQueuedMessage
     private final AtomicLong unreported = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
     private volatile long lastReport;
+    private volatile long lastDrop;
 
     StaleDroppingQueue(long maxWaitMillis, LongSupplier clockMillis, DropReport report, long reportEveryMillis) {
         this.maxWaitMillis = maxWaitMillis;
@@ -68,6 +69,11 @@ final class StaleDroppingQueue extends LinkedBlockingQueue<DatagramQueuedMessage
         return total.get();
     }
 
+    /** When a datagram was last dropped (the clock's millis); 0 if never. */
+    long lastDropMillis() {
+        return lastDrop;
+    }
+
     private boolean stale(DatagramQueuedMessageDispatch d) {
         long now = clockMillis.getAsLong();
         if (maxWaitMillis <= 0 || now - d.getReceptionTime() <= maxWaitMillis) {
@@ -75,6 +81,7 @@ final class StaleDroppingQueue extends LinkedBlockingQueue<DatagramQueuedMessage
         }
         total.incrementAndGet();
         unreported.incrementAndGet();
+        lastDrop = now;
         long last = lastReport;
         if (now - last >= reportEveryMillis) {
             lastReport = now;

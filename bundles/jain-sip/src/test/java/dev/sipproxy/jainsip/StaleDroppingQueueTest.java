@@ -33,6 +33,7 @@ public class StaleDroppingQueueTest {
         assertSame(a, queue.take());
         assertSame(b, queue.poll(1, TimeUnit.SECONDS));
         assertEquals(0, queue.dropped());
+        assertEquals(0, queue.lastDropMillis());
     }
 
     @Test
@@ -44,6 +45,7 @@ public class StaleDroppingQueueTest {
         receivedAt(now.get() - 900);
         assertNull("only stale ones: nothing within the timeout", queue.poll(20, TimeUnit.MILLISECONDS));
         assertEquals(3, queue.dropped());
+        assertEquals("when the last one was dropped", now.get(), queue.lastDropMillis());
     }
 
     @Test

@@ -45,14 +45,21 @@ public interface SipTransport {
      */
     long receiveBacklogMillis();
 
+    /**
+     * When the proxy last dropped a received message unprocessed because it had waited too long
+     * (wall clock, milliseconds); 0 if never. Over UDP the sender retransmits it.
+     */
+    long lastStaleDropMillis();
+
     /** The {@link #receiveBacklogMillis()} from which this proxy counts as behind on what it received. */
     long BEHIND_MILLIS = 100;
 
     /**
-     * True when the proxy is behind on what it received: an answer that seems missing may well be
-     * waiting in its own queue, so silence is no proof that a peer is down.
+     * True when the proxy is behind on what it received now, or dropped a stale message since
+     * {@code sinceMillis} (wall clock): an answer that seems missing since then may be waiting in
+     * its own queue or have been dropped by it, so silence is no proof that a peer is down.
      */
-    default boolean behind() {
-        return receiveBacklogMillis() >= BEHIND_MILLIS;
+    default boolean behindSince(long sinceMillis) {
+        return receiveBacklogMillis() >= BEHIND_MILLIS || lastStaleDropMillis() >= sinceMillis;
     }
 }

@@ -45,7 +45,7 @@ public class HealthMonitor implements HealthControl {
 
     /**
      * Unanswered probes in a row that may be blamed on this proxy being behind (see
-     * {@link SipTransport#behind()}) before the member is taken for down all the same.
+     * {@link SipTransport#behindSince}) before the member is taken for down all the same.
      */
     static final int MAX_UNANSWERED_WHILE_BEHIND = 10;
     /** How soon a member is probed again after a probe that went unanswered while this proxy was behind. */
@@ -169,7 +169,7 @@ public class HealthMonitor implements HealthControl {
         OptionsProbe.send(transport, member.ip(), member.address().port(), pair.pair().transport(), s.probeTimeoutMillis(), timer,
                 (code, reason) -> {
                     schedule.inFlight = false;
-                    boolean unansweredWhileBehind = code <= 0 && transport.behind();
+                    boolean unansweredWhileBehind = code <= 0 && transport.behindSince(sentAt);
                     if (!unansweredWhileBehind) {
                         schedule.unansweredWhileBehind = 0;
                     }

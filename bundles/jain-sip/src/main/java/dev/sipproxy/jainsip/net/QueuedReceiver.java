@@ -5,4 +5,7 @@ public interface QueuedReceiver {
 
     /** How long the oldest message still in the queue has waited at {@code nowMillis} (wall clock); 0 if none waits. */
     long oldestWaitMillis(long nowMillis);
+
+    /** When a received message was last dropped unprocessed because it waited too long (wall clock); 0 if never. */
+    long lastDropMillis();
 }

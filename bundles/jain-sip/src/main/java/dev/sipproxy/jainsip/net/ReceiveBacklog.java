@@ -35,6 +35,19 @@ public final class ReceiveBacklog {
         return oldest;
     }
 
+    /** When {@code stack} last dropped a received message unprocessed because it waited too long (wall clock); 0 if never. */
+    public static long lastDropMillis(SipStack stack) {
+        long last = 0;
+        for (Iterator<?> it = stack.getListeningPoints(); it.hasNext(); ) {
+            Object lp = it.next();
+            if (lp instanceof ListeningPointImpl
+                    && ((ListeningPointImpl) lp).getMessageProcessor() instanceof QueuedReceiver receiver) {
+                last = Math.max(last, receiver.lastDropMillis());
+            }
+        }
+        return last;
+    }
+
     private static long postParseWait(long now) {
         Queue<Runnable> queue = PostParseExecutorServices.staticQueue;
         Runnable head = queue == null ? null : queue.peek();

@@ -46,6 +46,7 @@ public class PoolMonitorTest {
         @Override public String advertisedHost(String destinationIp) { return "127.0.0.1"; }
         @Override public boolean isOwnAddress(String host, int port) { return port == 5060 && "127.0.0.1".equals(host); }
         @Override public long receiveBacklogMillis() { return 0; }
+        @Override public long lastStaleDropMillis() { return 0; }
     };
 
     /** Keeps active alarms by id/subject. */

@@ -307,8 +307,9 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
      * (the member's answers wait in the stack's queue) or one lost datagram (retransmission covers
      * it), and failing the member over would turn a busy proxy into an out-of-service pair.
      * A timer that fired late (this proxy was starved) waits once more before it blames the member,
-     * and one that fires while this proxy is behind on what it received waits again, as long as that
-     * lasts (the branch's own transaction timeout still ends it): the silence may be its own queue.
+     * and one that fires while this proxy is behind on what it received, or after it dropped stale
+     * messages since the request went out, waits again, as long as that lasts (the branch's own
+     * transaction timeout still ends it): the silence may be its own queue.
      */
     private void failoverIfSilent(ProxyTransaction tx, ClientTransaction client, long sentAtMillis, long dueAtMillis,
                                   boolean mayRearm) {
@@ -319,7 +320,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             armFailoverTimer(tx, client, failoverAfter, false);
             return;
         }
-        if (failoverAfter > 0 && tx.isCurrent(client) && !tx.provisionalSeen() && transport.behind()) {
+        if (failoverAfter > 0 && tx.isCurrent(client) && !tx.provisionalSeen() && transport.behindSince(sentAtMillis)) {
             armFailoverTimer(tx, client, failoverAfter, false);
             return;
         }
@@ -574,12 +575,15 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         if (tx != null && tx.isCurrent(client)) {
             try {
                 Destination d = tx.destination();
-                if (d.isPairMember() && pairs.answeredSince(d.member(), tx.branchStartedMillis() + settings.failoverTimerMillis() / 2)) {
-                    // The member answered other requests while this one went unanswered: this one was
-                    // lost (an overloaded proxy drops what waited too long; so may the network, or the
-                    // member lost this call), not the member. No failover for it; a member that dies
-                    // is found by the failover timer of the next requests and by the OPTIONS probes.
-                    LOG.debug("{} to {} got no answer, but the member answers others: 408 for this one only",
+                long sent = tx.branchStartedMillis();
+                if (d.isPairMember() && (transport.behindSince(sent)
+                        || pairs.answeredSince(d.member(), sent + settings.failoverTimerMillis() / 2))) {
+                    // This proxy was behind meanwhile (its answer may have been dropped unprocessed), or the
+                    // member answered other requests while this one went unanswered: this one was lost
+                    // (so may the network lose one, or the member lose this call), not the member. No
+                    // failover for it; a member that dies is found by the failover timer of the next
+                    // requests and by the OPTIONS probes.
+                    LOG.debug("{} to {} got no answer, but this proxy was behind or the member answers others: 408 for this one only",
                             tx.template.getMethod(), d.member());
                     answerFinal(tx, Response.REQUEST_TIMEOUT);
                     return;

@@ -86,4 +86,9 @@ final class FakeSipTransport implements SipTransport {
     public long receiveBacklogMillis() {
         return 0;
     }
+
+    @Override
+    public long lastStaleDropMillis() {
+        return 0;
+    }
 }

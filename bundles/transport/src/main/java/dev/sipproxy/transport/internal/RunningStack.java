@@ -230,6 +230,11 @@ final class RunningStack implements SipTransport {
         return ReceiveBacklog.oldestWaitMillis(stack);
     }
 
+    @Override
+    public long lastStaleDropMillis() {
+        return ReceiveBacklog.lastDropMillis(stack);
+    }
+
     SipStackImpl stack() {
         return stack;
     }

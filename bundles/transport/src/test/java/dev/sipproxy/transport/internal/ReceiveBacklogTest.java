@@ -1,6 +1,7 @@
 package dev.sipproxy.transport.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.net.DatagramPacket;
@@ -83,6 +84,8 @@ public class ReceiveBacklogTest {
     @Test
     public void itGrowsWhileTheWorkersAreBusyAndWhatWaitedOverHalfASecondIsDropped() throws Exception {
         assertEquals("nothing received, nothing waits", 0, stack.receiveBacklogMillis());
+        assertEquals("nothing dropped", 0, stack.lastStaleDropMillis());
+        long start = System.currentTimeMillis();
         int workers = Integer.parseInt(stack.stack().getConfigurationProperties().getProperty("gov.nist.javax.sip.THREAD_POOL_SIZE"));
         try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             for (int i = 0; i < workers + 5; i++) {
@@ -96,6 +99,8 @@ public class ReceiveBacklogTest {
             assertEquals("what the workers held was handled", workers, awaitHandled(workers));
             send(peer, 99);
             assertEquals("the 5 stale ones were dropped; a fresh one is handled", workers + 1, awaitHandled(workers + 1));
+            assertTrue("the drop is known: the proxy was behind since the test started", stack.behindSince(start));
+            assertFalse("but not since now", stack.behindSince(System.currentTimeMillis() + 1));
         }
     }
 
