@@ -7,9 +7,10 @@ import java.util.function.LongSupplier;
  * Limits new dialogs to the rate the proxy keeps up with, found from its receive backlog (how long
  * the oldest received, unprocessed message has waited). It starts limiting when the backlog goes
  * over its limit, at seven tenths of the rate admitted in the last second; then, every half second,
- * cuts the rate by the same factor while the backlog is over the limit and raises it by a tenth
- * while the backlog is under half of it. It stops limiting once the backlog stayed under half the
- * limit and no new dialog was refused for {@link #QUIET_NANOS}: the offered load fits again.
+ * cuts the rate by the same factor while the backlog is over the limit and not shrinking, and
+ * raises it by a tenth of the starting rate while the backlog is under half the limit (back where
+ * it started within five seconds). It stops limiting once the backlog stayed under half the limit
+ * and no new dialog was refused for {@link #QUIET_NANOS}: the offered load fits again.
  *
  * <p>Why: a proxy that takes in more than it can process falls further behind with every call it
  * admits; UDP peers retransmit what waits (from 500 ms on), which adds load, and the messages of
@@ -33,7 +34,8 @@ final class AdaptiveDialogRate {
     static final long ADJUST_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
     static final double DECREASE = 0.7;
-    static final double INCREASE = 1.1;
+    /** Added every half second while caught up, as a share of the rate limiting started at. */
+    static final double INCREASE_OF_START = 0.1;
     /** Never below this: some calls always get through, and the rate can climb back. */
     static final int MIN_RATE = 10;
 
@@ -45,7 +47,9 @@ final class AdaptiveDialogRate {
     private volatile long lastRefusal;
     // written and read by the sampling thread only
     private double rate;
+    private double startRate;
     private long lastAdjust;
+    private long lastAdjustBacklog;
     private long peakMillis;
     private int lowestRate;
 
@@ -85,6 +89,8 @@ final class AdaptiveDialogRate {
         if (!limiting) {
             if (backlogMillis > limitMillis) {
                 setRate(Math.max(MIN_RATE, admittedPerSecond * DECREASE));
+                startRate = rate;
+                lastAdjustBacklog = backlogMillis;
                 lowestRate = (int) rate;
                 peakMillis = backlogMillis;
                 lastAdjust = now;
@@ -104,12 +110,14 @@ final class AdaptiveDialogRate {
             return;
         }
         lastAdjust = now;
-        if (backlogMillis > limitMillis) {
+        // a backlog that shrinks is draining: the last cut works, another would overshoot
+        if (backlogMillis > limitMillis && backlogMillis >= lastAdjustBacklog) {
             setRate(Math.max(MIN_RATE, rate * DECREASE));
             lowestRate = Math.min(lowestRate, (int) rate);
         } else if (low) {
-            setRate(rate * INCREASE);
+            setRate(rate + Math.max(MIN_RATE, startRate * INCREASE_OF_START));
         }
+        lastAdjustBacklog = backlogMillis;
     }
 
     private void setRate(double perSecond) {

@@ -63,6 +63,7 @@ public class AdaptiveDialogRateTest {
         adaptive.sample(300, 250, 3000);
         run(450, 400, 3000);
         assertEquals("no cut within the first half second", 2100, adaptive.rate());
+        // (400 >= 300: not shrinking)
         run(500, 400, 3000);
         assertEquals(1470, adaptive.rate());
         run(500, 400, 3000);
@@ -85,12 +86,25 @@ public class AdaptiveDialogRateTest {
     }
 
     @Test
-    public void caughtUpTheRateClimbsByATenthEveryHalfSecond() {
-        adaptive.sample(300, 250, 1000);
-        run(550, 0, 3000); // samples at 0 .. 500 ms: one raise, at 500
-        assertEquals(770, adaptive.rate());
+    public void caughtUpTheRateClimbsByATenthOfWhereItStartedEveryHalfSecond() {
+        adaptive.sample(300, 250, 1000); // 700
+        run(550, 400, 3000); // samples at 0 .. 500 ms: one cut, at 500
+        assertEquals(490, adaptive.rate());
         run(500, 0, 3000);
-        assertEquals(847, adaptive.rate());
+        assertEquals(560, adaptive.rate());
+        run(500, 0, 3000);
+        assertEquals(630, adaptive.rate());
+    }
+
+    @Test
+    public void aBacklogThatShrinksIsNotCutAgain() {
+        adaptive.sample(300, 250, 3000); // 2100
+        run(550, 900, 3000); // one cut at 500 ms: 900 >= 300
+        assertEquals(1470, adaptive.rate());
+        run(500, 600, 3000); // draining: held
+        assertEquals(1470, adaptive.rate());
+        run(500, 600, 3000); // no longer shrinking: cut
+        assertEquals(1029, adaptive.rate());
     }
 
     @Test
