@@ -204,12 +204,17 @@ public abstract class DistributionTestSupport {
 
     /** Lines of the Karaf log that contain {@code text}. */
     protected static long logLinesContaining(String text) throws IOException {
+        return logLinesWith(text).size();
+    }
+
+    /** The lines of the Karaf log that contain {@code text}. */
+    protected static List<String> logLinesWith(String text) throws IOException {
         Path log = Paths.get(System.getProperty("karaf.data"), "log", "karaf.log");
         if (!Files.exists(log)) {
-            return 0;
+            return List.of();
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return lines.stream().filter(l -> l.contains(text)).count();
+        return lines.stream().filter(l -> l.contains(text)).toList();
     }
 
     protected void awaitLogLine(String text, long atLeast, Duration deadline) throws InterruptedException {

@@ -4,7 +4,9 @@ import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.parser.PostParseExecutorServices;
 import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 
 import javax.sip.SipStack;
@@ -25,12 +27,8 @@ public final class ReceiveBacklog {
     public static long oldestWaitMillis(SipStack stack) {
         long now = System.currentTimeMillis();
         long oldest = postParseWait(now);
-        for (Iterator<?> it = stack.getListeningPoints(); it.hasNext(); ) {
-            Object lp = it.next();
-            if (lp instanceof ListeningPointImpl
-                    && ((ListeningPointImpl) lp).getMessageProcessor() instanceof QueuedReceiver receiver) {
-                oldest = Math.max(oldest, receiver.oldestWaitMillis(now));
-            }
+        for (QueuedReceiver receiver : receivers(stack)) {
+            oldest = Math.max(oldest, receiver.oldestWaitMillis(now));
         }
         return oldest;
     }
@@ -38,14 +36,21 @@ public final class ReceiveBacklog {
     /** When {@code stack} last dropped a received message unprocessed because it waited too long (wall clock); 0 if never. */
     public static long lastDropMillis(SipStack stack) {
         long last = 0;
-        for (Iterator<?> it = stack.getListeningPoints(); it.hasNext(); ) {
-            Object lp = it.next();
-            if (lp instanceof ListeningPointImpl
-                    && ((ListeningPointImpl) lp).getMessageProcessor() instanceof QueuedReceiver receiver) {
-                last = Math.max(last, receiver.lastDropMillis());
-            }
+        for (QueuedReceiver receiver : receivers(stack)) {
+            last = Math.max(last, receiver.lastDropMillis());
         }
         return last;
+    }
+
+    /** The stack's listening points that queue what they receive (its UDP ones). */
+    private static List<QueuedReceiver> receivers(SipStack stack) {
+        List<QueuedReceiver> receivers = new ArrayList<>(2);
+        for (Iterator<?> it = stack.getListeningPoints(); it.hasNext(); ) {
+            if (it.next() instanceof ListeningPointImpl lp && lp.getMessageProcessor() instanceof QueuedReceiver receiver) {
+                receivers.add(receiver);
+            }
+        }
+        return receivers;
     }
 
     private static long postParseWait(long now) {
