@@ -104,12 +104,17 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
     }
 
     private long maxWaitMillis() {
+        return Math.max(0, stackProperty(MAX_WAIT_PROPERTY, DEFAULT_MAX_WAIT_MILLIS));
+    }
+
+    /** A whole-number property the stack was configured with, or {@code fallback} if it is missing or not a number. */
+    private long stackProperty(String name, long fallback) {
         String configured = sipStack instanceof SipStackImpl
-                ? ((SipStackImpl) sipStack).getConfigurationProperties().getProperty(MAX_WAIT_PROPERTY) : null;
+                ? ((SipStackImpl) sipStack).getConfigurationProperties().getProperty(name) : null;
         try {
-            return configured == null ? DEFAULT_MAX_WAIT_MILLIS : Math.max(0, Long.parseLong(configured.trim()));
+            return configured == null ? fallback : Long.parseLong(configured.trim());
         } catch (NumberFormatException e) {
-            return DEFAULT_MAX_WAIT_MILLIS;
+            return fallback;
         }
     }
 
@@ -121,13 +126,8 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
 
     /** The stack's worker threads for this listening point (THREAD_POOL_SIZE; the proxy always sets it). */
     private int workerThreads() {
-        String configured = sipStack instanceof SipStackImpl
-                ? ((SipStackImpl) sipStack).getConfigurationProperties().getProperty(POOL_SIZE) : null;
-        try {
-            return configured == null ? 1 : Math.max(1, Integer.parseInt(configured.trim()));
-        } catch (NumberFormatException e) {
-            return 1;
-        }
+        long n = stackProperty(POOL_SIZE, 1);
+        return n > Integer.MAX_VALUE ? 1 : (int) Math.max(1, n); // beyond an int: not a thread count, as before
     }
 
     private void report(Exception e) {
