@@ -313,6 +313,11 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
      */
     private void failoverIfSilent(ProxyTransaction tx, ClientTransaction client, long sentAtMillis, long dueAtMillis,
                                   boolean mayRearm) {
+        // A branch that was answered (or can no longer be retried) has nothing to fail over: its timer
+        // ends here, and is not armed again, late or behind, for nothing.
+        if (!tx.isCurrent(client) || tx.provisionalSeen() || !tx.mayRetry()) {
+            return;
+        }
         int failoverAfter = settings.failoverTimerMillis();
         // A timer that fires late means this proxy was starved (CPU, a GC pause): the member's answer may
         // be waiting in the receive queue. One more full wait before the member is blamed.
@@ -320,13 +325,12 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             armFailoverTimer(tx, client, failoverAfter, false);
             return;
         }
-        if (failoverAfter > 0 && tx.isCurrent(client) && !tx.provisionalSeen() && transport.behindSince(sentAtMillis)) {
+        if (failoverAfter > 0 && transport.behindSince(sentAtMillis)) {
             armFailoverTimer(tx, client, failoverAfter, false);
             return;
         }
         // Without a usable other member there is nothing to gain: the branch keeps its own timers.
-        if (tx.isCurrent(client) && !tx.provisionalSeen() && tx.mayRetry()
-                && !pairs.answeredSince(tx.destination().member(), sentAtMillis + settings.failoverTimerMillis() / 2)
+        if (!pairs.answeredSince(tx.destination().member(), sentAtMillis + settings.failoverTimerMillis() / 2)
                 && selector.alternative(tx.destination().member()).isPresent()) {
             try {
                 branchFailed(tx, tx.destination(), "no response within " + settings.failoverTimerMillis() + " ms", Response.REQUEST_TIMEOUT);
