@@ -1,6 +1,7 @@
 package dev.sipproxy.transport.internal;
 
 import gov.nist.javax.sip.ReleaseReferencesStrategy;
+import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPClientTransactionImpl;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
@@ -25,6 +26,12 @@ import javax.sip.message.Request;
  * one keeps its parsed request as before. Nothing asks a completed non-INVITE client transaction
  * for its request: retransmitted responses are absorbed by it (RFC 3261 17.1.2.2) and the proxy's
  * routing reads requests only from transactions in progress.
+ *
+ * <p>An INVITE over UDP that a 2xx ended (RFC 3261 17.1.1.2: the transaction is over; the ACK and any
+ * retransmitted 2xx go end to end) lets go of its request and its response as soon as the 2xx has
+ * been handed to the listener, not when the stack next looks at it (its timer ticks every 500 ms)
+ * and removes it: by then the messages had outlived several young collections and been copied into
+ * the old generation. No ACK will be built from the request: that is done for errors only.
  */
 final class CompactClientTransaction extends SIPClientTransactionImpl {
 
@@ -35,6 +42,24 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
 
     CompactClientTransaction(SIPTransactionStack stack, MessageChannel channel) {
         super(stack, channel);
+    }
+
+    @Override
+    public void processResponse(SIPResponse response, MessageChannel channel) {
+        super.processResponse(response, channel);
+        if (response.getStatusCode() / 100 == 2) {
+            releaseInviteEndedBy2xx();
+        }
+    }
+
+    private void releaseInviteEndedBy2xx() {
+        if (released || originalRequest == null || !isInviteTransaction()
+                || getState() != TransactionState.TERMINATED || !releasable()) {
+            return;
+        }
+        originalRequest = null;
+        // the stack's own release of the last request and response; marks the transaction released last
+        cleanUpOnTimer();
     }
 
     @Override

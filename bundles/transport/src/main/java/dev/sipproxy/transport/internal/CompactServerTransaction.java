@@ -3,12 +3,15 @@ package dev.sipproxy.transport.internal;
 import gov.nist.javax.sip.ReleaseReferencesStrategy;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPServerTransactionImpl;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 
+import javax.sip.SipException;
 import javax.sip.TransactionState;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 
 /**
  * A server transaction that, once it has answered a non-INVITE request received over UDP, keeps
@@ -26,7 +29,11 @@ import javax.sip.message.Request;
  * routing keeps its own copy of each request it forwards and never asks.
  *
  * <p>An answered INVITE (or CANCEL) keeps its parsed request, as the stack has it; only the bytes the
- * stack would also encode from it, which nothing reads, are not made.
+ * stack would also encode from it, which nothing reads, are not made. An INVITE over UDP that a 2xx
+ * ended (RFC 3261 17.2.1: the transaction is over once the 2xx is sent; the ACK and any
+ * retransmitted 2xx go end to end) lets go of its request and its response as soon as the 2xx has
+ * gone, not when the stack next looks at it (its timer ticks every 500 ms) and removes it: by then
+ * the messages had outlived several young collections and been copied into the old generation.
  */
 final class CompactServerTransaction extends SIPServerTransactionImpl {
 
@@ -37,6 +44,33 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
 
     CompactServerTransaction(SIPTransactionStack stack, MessageChannel channel) {
         super(stack, channel);
+    }
+
+    @Override
+    public void sendResponse(Response response) throws SipException {
+        super.sendResponse(response);
+        if (response.getStatusCode() / 100 == 2) {
+            releaseInviteEndedBy2xx();
+        }
+    }
+
+    /**
+     * What stays is what the stack's matching and removal read: the branch, the sent-by, the method
+     * and the merge key (read here, while the request is there). A retransmitted INVITE that reaches
+     * the transaction finds it ended, as before.
+     */
+    private void releaseInviteEndedBy2xx() {
+        SIPRequest request = originalRequest;
+        if (request == null || !isInviteTransaction() || getState() != TransactionState.TERMINATED
+                || !answeredOverUdpWithCookie(TransactionState.TERMINATED)
+                || getReleaseReferencesStrategy() != ReleaseReferencesStrategy.Normal) {
+            return;
+        }
+        mergeId = request.getMergeId();
+        requestReleased = true;
+        originalRequestBytes = null;
+        originalRequest = null;
+        lastResponse = null;
     }
 
     @Override

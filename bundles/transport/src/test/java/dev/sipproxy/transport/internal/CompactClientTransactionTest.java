@@ -76,6 +76,30 @@ public class CompactClientTransactionTest {
         assertTrue(ackAgain.contains("z9hG4bK-ct-inv-1"));
     }
 
+    @Test
+    public void anInviteAnswered200LetsItsMessagesGoAtOnceAndPassesA2xxRetransmissionOn() throws Exception {
+        ClientTransaction ct = send("INVITE", "z9hG4bK-ct-inv-2");
+        String invite = net.receive();
+        assertTrue(invite, invite.startsWith("INVITE "));
+
+        String ok = answer(invite, "200 OK");
+        net.send(ok);
+        assertEquals(200, listener.nextResponse().getResponse().getStatusCode());
+        awaitReleased((CompactClientTransaction) ct);
+        assertEquals("a 2xx ends an INVITE client transaction (RFC 3261 17.1.1.2)", TransactionState.TERMINATED, ct.getState());
+        assertNull("its request goes at once, not at the stack's next look at it", ct.getRequest());
+        assertFalse(((CompactClientTransaction) ct).holdsRequestBytes());
+
+        net.send(ok);
+        ResponseEvent again = listener.pollResponse(2_000);
+        assertNotNull("every 2xx goes on to the listener (a proxy forwards it)", again);
+        assertEquals(200, again.getResponse().getStatusCode());
+
+        TransactionTerminatedEvent ended = listener.pollTerminated(15_000);
+        assertNotNull("the transaction ended within 15 s", ended);
+        assertSame(ct, ended.getClientTransaction());
+    }
+
     private ClientTransaction send(String method, String branch) throws Exception {
         String uri = "sip:peer@127.0.0.1:" + net.peerPort();
         Request request = new MessageFactoryImpl().createRequest(method + " " + uri + " SIP/2.0\r\n"

@@ -84,11 +84,18 @@ public class CompactServerTransactionTest {
     }
 
     @Test
-    public void anInviteAnsweredWith200KeepsNoBytesAndEnds() throws Exception {
+    public void anInviteAnsweredWith200LetsItsMessagesGoAtOnceAndEnds() throws Exception {
         net.send(invite("z9hG4bK-inv-2"));
         ServerTransaction st = answer(listener.nextRequest(), Response.OK);
         assertTrue(net.receive().startsWith("SIP/2.0 200"));
         assertFalse(((CompactServerTransaction) st).holdsRequestBytes());
+        assertEquals("a 2xx ends an INVITE server transaction (RFC 3261 17.2.1)", TransactionState.TERMINATED, st.getState());
+        assertTrue("its request and response go at once", ((CompactServerTransaction) st).requestReleased());
+        assertNull(st.getRequest());
+
+        net.send(invite("z9hG4bK-inv-2"));
+        assertNull("a retransmitted INVITE is absorbed by the ended transaction, as when it kept its request",
+                listener.pollRequest(300));
         TransactionTerminatedEvent ended = listener.pollTerminated(15_000);
         assertNotNull("the transaction ended within 15 s", ended);
         assertSame(st, ended.getServerTransaction());
