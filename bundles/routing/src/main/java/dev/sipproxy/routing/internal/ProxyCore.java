@@ -24,8 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -95,12 +94,8 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     private volatile RoutingSettings settings;
     /** Whether this start of the core took over a request from an earlier one yet (logged once). */
     private final AtomicBoolean tookOverAny = new AtomicBoolean();
-    /** Fires the failover timer of INVITEs sent to a pair member. */
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sip-proxy-failover-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Fires the failover timer of requests sent to a pair member; a cancelled timer leaves at once. */
+    private final ScheduledThreadPoolExecutor timer = failoverTimerThread();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AdmissionControl admission;
@@ -343,7 +338,8 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     private void armFailoverTimer(ProxyTransaction tx, ClientTransaction client, int afterMillis, boolean mayRearm) {
         long now = System.currentTimeMillis();
         try {
-            timer.schedule(() -> failoverIfSilent(tx, client, now, now + afterMillis, mayRearm), afterMillis, TimeUnit.MILLISECONDS);
+            tx.failoverTimerArmed(timer.schedule(() -> failoverIfSilent(tx, client, now, now + afterMillis, mayRearm),
+                    afterMillis, TimeUnit.MILLISECONDS));
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             // the core is being deactivated: the branch keeps the stack's own timers
         }
@@ -651,6 +647,9 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
      * server transaction, so this is where the entry must go).
      */
     private void finished(ProxyTransaction tx) {
+        // A pending timer would hold the context, its copy of the request and the branch for the rest
+        // of its wait (a second by default): long enough to outlive young collections at any rate.
+        tx.cancelFailoverTimer();
         if (tx.cancelKey != null) {
             openInvites.remove(tx.cancelKey, tx);
         }
@@ -664,6 +663,16 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         if (branch != null) {
             branch.setApplicationData(null);
         }
+    }
+
+    private static ScheduledThreadPoolExecutor failoverTimerThread() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "sip-proxy-failover-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     /** A next hop that is this proxy itself (a Request-URI or Route naming it) would loop. */

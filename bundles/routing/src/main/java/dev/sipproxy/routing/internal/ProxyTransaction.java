@@ -2,6 +2,8 @@ package dev.sipproxy.routing.internal;
 
 import dev.sipproxy.api.transport.ProxyContext;
 
+import java.util.concurrent.Future;
+
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Request;
@@ -31,6 +33,8 @@ final class ProxyTransaction implements ProxyContext {
     private boolean finalSent;
     private int attempts;
     private long branchStartedMillis;
+    /** The current branch's pending failover timer, if any. */
+    private Future<?> failoverTimer;
     /** False for a request taken over from an earlier core: its pristine template is gone, so no retry. */
     private final boolean retryable;
 
@@ -130,6 +134,26 @@ final class ProxyTransaction implements ProxyContext {
     @Override
     public synchronized boolean cancelRequested() {
         return cancelRequested;
+    }
+
+    /**
+     * Keeps the branch's failover timer to cancel it when the request finishes; cancelled at once
+     * if it already has. The timer holds this context (with its copy of the request) until it fires.
+     */
+    synchronized void failoverTimerArmed(Future<?> timer) {
+        if (finalSent) {
+            timer.cancel(false);
+        } else {
+            failoverTimer = timer;
+        }
+    }
+
+    /** Cancels the pending failover timer, if any: nothing is left to fail over. */
+    synchronized void cancelFailoverTimer() {
+        if (failoverTimer != null) {
+            failoverTimer.cancel(false);
+            failoverTimer = null;
+        }
     }
 
     /** Claims the right to send the final response; false if one was sent already. */

@@ -8,6 +8,8 @@ import dev.sipproxy.api.MemberRef;
 import dev.sipproxy.api.MemberRole;
 import dev.sipproxy.api.SipTransportType;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.junit.Test;
 
 public class ProxyTransactionTest {
@@ -67,5 +69,24 @@ public class ProxyTransactionTest {
         assertTrue(tx.claimFinal());
         assertFalse(tx.claimFinal());
         assertFalse(tx.cancel());
+    }
+
+    @Test
+    public void aFinishedRequestsFailoverTimerIsCancelledSoItLetsGoOfTheContext() {
+        CompletableFuture<Void> timer = new CompletableFuture<>();
+        tx.failoverTimerArmed(timer);
+        assertFalse(timer.isCancelled());
+        tx.claimFinal();
+        tx.cancelFailoverTimer();
+        assertTrue(timer.isCancelled());
+    }
+
+    @Test
+    public void aTimerArmedAfterTheFinalResponseIsCancelledAtOnce() {
+        // a fast next hop: the 200 was relayed before the forwarding thread armed the timer
+        tx.claimFinal();
+        CompletableFuture<Void> timer = new CompletableFuture<>();
+        tx.failoverTimerArmed(timer);
+        assertTrue(timer.isCancelled());
     }
 }
