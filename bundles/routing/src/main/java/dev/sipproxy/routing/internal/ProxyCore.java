@@ -469,25 +469,29 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             if (code == Response.TRYING) {
                 return; // 100 is hop by hop
             }
-            responses.send(tx.server, upstreamCopy(response));
+            responses.send(tx.server, upstream(response));
         } else if (tx.claimFinal()) {
             finished(tx);
-            responses.send(tx.server, upstreamCopy(response));
+            responses.send(tx.server, upstream(response));
         } else if (code < 300) {
             // A further 2xx (a forked downstream): every 2xx goes to the caller.
-            responses.sendStateless(upstreamCopy(response));
+            responses.sendStateless(upstream(response));
         }
     }
 
-    /** The response without this proxy's Via; a 503 becomes 500 so that the caller does not try elsewhere. */
-    private static Response upstreamCopy(Response response) throws ParseException {
-        Response up = (Response) response.clone();
-        up.removeFirst(ViaHeader.NAME);
-        if (up.getStatusCode() == Response.SERVICE_UNAVAILABLE) {
-            up.setStatusCode(Response.SERVER_INTERNAL_ERROR);
-            up.setReasonPhrase("Server Internal Error");
+    /**
+     * The response made ready to go upstream: without this proxy's Via, and a 503 made 500 so that the
+     * caller does not try elsewhere. Changed in place, as a stray is: the branch's transaction has
+     * matched it and handed it on, and what it may still read of it (the To header, for the ACK to a
+     * retransmitted error) is not touched. A copy was a deep clone of every relayed response.
+     */
+    private static Response upstream(Response response) throws ParseException {
+        response.removeFirst(ViaHeader.NAME);
+        if (response.getStatusCode() == Response.SERVICE_UNAVAILABLE) {
+            response.setStatusCode(Response.SERVER_INTERNAL_ERROR);
+            response.setReasonPhrase("Server Internal Error");
         }
-        return up;
+        return response;
     }
 
     private static boolean isInviteResponse(Response response) {
