@@ -32,6 +32,11 @@ import javax.sip.message.Request;
  * been handed to the listener, not when the stack next looks at it (its timer ticks every 500 ms)
  * and removes it: by then the messages had outlived several young collections and been copied into
  * the old generation. No ACK will be built from the request: that is done for errors only.
+ *
+ * <p>The stack cleans a transaction up from its message threads and from its timer threads, and its
+ * clean-up reads the request field twice (is it there, then use it): when another thread let go of
+ * the request in between, that was a NullPointerException (seen over TCP at 1500 calls/s). The
+ * clean-ups here hold the transaction's monitor.
  */
 final class CompactClientTransaction extends SIPClientTransactionImpl {
 
@@ -52,7 +57,7 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
         }
     }
 
-    private void releaseInviteEndedBy2xx() {
+    private synchronized void releaseInviteEndedBy2xx() {
         if (released || originalRequest == null || !isInviteTransaction()
                 || getState() != TransactionState.TERMINATED || !releasable()) {
             return;
@@ -63,14 +68,14 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
     }
 
     @Override
-    protected void cleanUpOnTimer() {
+    protected synchronized void cleanUpOnTimer() {
         boolean release = standInIfReleasable();
         super.cleanUpOnTimer();
         afterCleanUp(release);
     }
 
     @Override
-    public void cleanUp() {
+    public synchronized void cleanUp() {
         boolean release = standInIfReleasable();
         super.cleanUp();
         afterCleanUp(release);
