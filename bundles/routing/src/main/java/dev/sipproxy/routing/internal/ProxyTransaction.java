@@ -139,8 +139,11 @@ final class ProxyTransaction implements ProxyContext {
     /**
      * Keeps the branch's failover timer to cancel it when the request finishes; cancelled at once
      * if it already has. The timer holds this context (with its copy of the request) until it fires.
+     * A timer it replaces (the branch failed and a retry went out, or the timer armed itself again)
+     * is cancelled: it would only find its branch no longer current.
      */
     synchronized void failoverTimerArmed(Future<?> timer) {
+        cancelFailoverTimer();
         if (finalSent) {
             timer.cancel(false);
         } else {

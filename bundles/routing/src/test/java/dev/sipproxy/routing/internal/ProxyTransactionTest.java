@@ -89,4 +89,14 @@ public class ProxyTransactionTest {
         tx.failoverTimerArmed(timer);
         assertTrue(timer.isCancelled());
     }
+
+    @Test
+    public void aTimerReplacedByTheNextBranchsTimerIsCancelled() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        tx.failoverTimerArmed(first);
+        tx.failoverTimerArmed(second);
+        assertTrue(first.isCancelled());
+        assertFalse(second.isCancelled());
+    }
 }
