@@ -55,6 +55,10 @@ public class HostileInputIT extends ProxyTestSupport {
     protected Option[] extraOptions() {
         return new Option[] {
             editConfigurationFilePut("etc/dev.sipproxy.transport.cfg", "max-message-size", Integer.toString(MAX_MESSAGE_SIZE)),
+            // What is asserted is that hostile input costs no call. With the fuzzers, the slow peers and
+            // the sipp processes on two shared cores, the proxy fell over 250 ms behind in one CI run and
+            // its queue-delay overload control refused 15 calls with 503: that control is OverloadIT's.
+            editConfigurationFilePut("etc/dev.sipproxy.overload.cfg", "overload-ctrl-max-queue-delay", "0"),
         };
     }
 
