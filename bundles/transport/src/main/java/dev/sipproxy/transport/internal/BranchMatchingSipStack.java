@@ -58,6 +58,11 @@ final class BranchMatchingSipStack extends SipStackImpl {
         return transaction;
     }
 
+    /** CACHE_SERVER_CONNECTIONS: an ended server transaction leaves its TCP or TLS connection open. */
+    boolean keepsServerConnections() {
+        return cacheServerConnections;
+    }
+
     @Override
     public ServerResponseInterface newSIPServerResponse(SIPResponse response, MessageChannel channel) {
         String key = response.getTransactionId();

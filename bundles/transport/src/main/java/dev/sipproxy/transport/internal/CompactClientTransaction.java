@@ -10,8 +10,8 @@ import javax.sip.TransactionState;
 import javax.sip.message.Request;
 
 /**
- * A client transaction that, once it has its final response over UDP, does not encode its request
- * to keep it as bytes, nor parse those bytes back when it ends.
+ * A client transaction that, once it has its final response, does not encode its request to keep
+ * it as bytes, nor parse those bytes back when it ends.
  *
  * <p>When a client transaction is answered the stack (with AGGRESSIVE_CLEANUP) encodes its request
  * into bytes, in case anyone asks for it later. A non-INVITE transaction then drops the parsed
@@ -27,7 +27,7 @@ import javax.sip.message.Request;
  * for its request: retransmitted responses are absorbed by it (RFC 3261 17.1.2.2) and the proxy's
  * routing reads requests only from transactions in progress.
  *
- * <p>An INVITE over UDP that a 2xx ended (RFC 3261 17.1.1.2: the transaction is over; the ACK and any
+ * <p>An INVITE that a 2xx ended (RFC 3261 17.1.1.2: the transaction is over, on every transport; the ACK and any
  * retransmitted 2xx go end to end) lets go of its request and its response as soon as the 2xx has
  * been handed to the listener, not when the stack next looks at it (its timer ticks every 500 ms)
  * and removes it: by then the messages had outlived several young collections and been copied into
@@ -111,12 +111,16 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
         }
     }
 
-    /** Answered, over UDP, RFC 3261 branch, and the stack set to release references by encoding them. */
+    /**
+     * Answered, RFC 3261 branch, and the stack set to release references by encoding them. Over TCP
+     * and TLS too (there Timer K is zero and the stack parsed the bytes back at once, 6 % of the
+     * proxy's CPU samples over TCP at 1000 calls/s): the connection's fate does not depend on the
+     * request (the stack counts its users down or keeps it, as before).
+     */
     private boolean releasable() {
         TransactionState state = getState();
         return (state == TransactionState.COMPLETED || state == TransactionState.TERMINATED)
                 && getReleaseReferencesStrategy() == ReleaseReferencesStrategy.Normal
-                && !isReliable()
                 && Branches.hasMagicCookie(getBranch())
                 && getMethod() != null && !Request.ACK.equals(getMethod());
     }
