@@ -1,5 +1,6 @@
 package dev.sipproxy.jainsip;
 
+import dev.sipproxy.jainsip.net.DatagramSender;
 import dev.sipproxy.jainsip.net.QueuedReceiver;
 import gov.nist.core.CommonLogger;
 import gov.nist.core.StackLogger;
@@ -30,7 +31,7 @@ import java.util.LinkedList;
  * stack's loop spun on the error): the transport's watch then restarts the stack. The queue drops
  * what waited longer than {@value #MAX_WAIT_PROPERTY} milliseconds (see {@link StaleDroppingQueue}).
  */
-final class BufferReusingUdpProcessor extends UDPMessageProcessor implements QueuedReceiver {
+final class BufferReusingUdpProcessor extends UDPMessageProcessor implements QueuedReceiver, DatagramSender {
     private static final StackLogger LOGGER = CommonLogger.getLogger(BufferReusingUdpProcessor.class);
     private static final String POOL_SIZE = "gov.nist.javax.sip.THREAD_POOL_SIZE";
     /** The stack property: how long a received datagram may wait for a worker thread; 0: for ever. */
@@ -84,6 +85,11 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
                 report(e);
             }
         }
+    }
+
+    @Override
+    public void sendDatagram(byte[] message, InetAddress to, int port) throws IOException {
+        sock.send(new DatagramPacket(message, message.length, to, port));
     }
 
     @Override

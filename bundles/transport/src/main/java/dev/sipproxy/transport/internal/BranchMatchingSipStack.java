@@ -3,14 +3,25 @@ package dev.sipproxy.transport.internal;
 import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import dev.sipproxy.jainsip.net.DatagramSender;
+import gov.nist.core.CommonLogger;
+import gov.nist.core.StackLogger;
+import gov.nist.javax.sip.stack.HopImpl;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPClientTransaction;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
+import gov.nist.javax.sip.stack.SIPTransaction;
+import gov.nist.javax.sip.stack.ServerRequestInterface;
 import gov.nist.javax.sip.stack.ServerResponseInterface;
+import gov.nist.javax.sip.header.Via;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.util.Properties;
 
 import javax.sip.PeerUnavailableException;
+import javax.sip.address.Hop;
+import javax.sip.message.Request;
 
 /**
  * The JAIN-SIP stack, with two changes: how a received response finds its client transaction, and
@@ -26,11 +37,73 @@ import javax.sip.PeerUnavailableException;
  * exists for RFC 2543 peers; for a branch with the RFC 3261 magic cookie the key lookup is the
  * whole of the matching rule (section 17.1.3: the branch, and the CSeq method, which the key
  * carries for CANCEL), so a miss is final and the response goes straight on as a stray one.
+ *
+ * <p>A non-INVITE server transaction over UDP hands its final answer over to {@link AnsweredRequests}
+ * and ends at once; a retransmission of its request is answered from there, before the stack would
+ * look for (and, not finding one, create) a transaction.
  */
 final class BranchMatchingSipStack extends SipStackImpl {
+    private static final StackLogger LOGGER = CommonLogger.getLogger(BranchMatchingSipStack.class);
+    /** Timer J over UDP, 64*T1 (RFC 3261 17.2.2). */
+    static final long TIMER_J_MILLIS = SIPTransaction.TIMER_J * (long) BASE_TIMER_INTERVAL;
+    /** Stands for an answered retransmission: the stack has nothing more to do with it. */
+    private static final ServerRequestInterface ANSWERED = (request, channel) -> { };
+
+    private final AnsweredRequests answered;
 
     BranchMatchingSipStack(Properties properties) throws PeerUnavailableException {
         super(properties);
+        answered = new AnsweredRequests(TIMER_J_MILLIS, Math.max(100, serverTransactionTableHighwaterMark),
+                System::currentTimeMillis);
+    }
+
+    /** The answers of ended non-INVITE server transactions over UDP, kept for Timer J. */
+    AnsweredRequests answeredRequests() {
+        return answered;
+    }
+
+    @Override
+    public ServerRequestInterface newSIPServerRequest(SIPRequest request, MessageChannel channel) {
+        AnsweredRequests.Answer answer = answerFor(request, channel);
+        if (answer == null) {
+            return super.newSIPServerRequest(request, channel);
+        }
+        request.setMessageChannel(channel);
+        sendAgain(answer);
+        return ANSWERED;
+    }
+
+    /** The kept answer to a retransmitted non-INVITE request over UDP, or null. */
+    private AnsweredRequests.Answer answerFor(SIPRequest request, MessageChannel channel) {
+        String method = request.getMethod();
+        if (answered.isEmpty() || !sipMessageValves.isEmpty() || Request.INVITE.equals(method)
+                || Request.ACK.equals(method) || Request.CANCEL.equals(method)) {
+            return null;
+        }
+        Via via = request.getTopmostVia();
+        if (via == null || !Branches.hasMagicCookie(via.getBranch())) {
+            return null;
+        }
+        String key = request.getTransactionId();
+        AnsweredRequests.Answer answer = answered.find(key);
+        if (answer == null || !answer.transport().equalsIgnoreCase(channel.getTransport())
+                || !answer.matches(method, via.getHost(), via.getPort())
+                || findTransaction(key, true) != null) {
+            return null;
+        }
+        return answer;
+    }
+
+    /** As the stack's own transaction sends its last response again over UDP: to the recorded hop. */
+    private void sendAgain(AnsweredRequests.Answer answer) {
+        try {
+            Hop hop = getAddressResolver().resolveAddress(new HopImpl(answer.host(), answer.port(), answer.transport()));
+            ((DatagramSender) answer.origin()).sendDatagram(answer.response(), InetAddress.getByName(hop.getHost()),
+                    hop.getPort());
+        } catch (IOException | RuntimeException e) {
+            LOGGER.logWarning("Could not answer a retransmitted " + answer.method() + " again towards "
+                    + answer.host() + ":" + answer.port() + " (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sipproxy.transport.internal;
 
+import dev.sipproxy.jainsip.net.DatagramSender;
 import gov.nist.javax.sip.ReleaseReferencesStrategy;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
@@ -27,6 +28,11 @@ import javax.sip.message.Response;
  * content and keeps it), the request is neither encoded nor kept, and the end of the transaction does
  * not parse anything: {@link #getRequest()} returns null from the Completed state on. The proxy's
  * routing keeps its own copy of each request it forwards and never asks.
+ *
+ * <p>Over UDP it does not even stay for Timer J: its final answer goes to the stack's
+ * {@link AnsweredRequests}, which answers the retransmissions of the request with the same bytes for
+ * 64*T1, and the transaction ends at once (its listener is told then). What stays is a third of what
+ * the transaction kept, and there is no timer per transaction to run.
  *
  * <p>Over TCP or TLS, Timer J is zero: the transaction ends as soon as it has answered, and the
  * stack's clean-up encoded the request into bytes and parsed them straight back, only to read the
@@ -60,9 +66,76 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
 
     @Override
     public void sendResponse(Response response) throws SipException {
-        super.sendResponse(response);
-        if (response.getStatusCode() / 100 == 2) {
-            releaseInviteEndedBy2xx();
+        AnsweredRequests answers = answersKeptApart(response);
+        if (answers == null) {
+            super.sendResponse(response);
+            if (response.getStatusCode() / 100 == 2) {
+                releaseInviteEndedBy2xx();
+            }
+            return;
+        }
+        // read before the stack lets the request go
+        Via via = originalRequest == null ? null : originalRequest.getTopmostVia();
+        boolean handedOver = false;
+        try {
+            super.sendResponse(response);
+            handedOver = via != null && handOverAnswer(answers, via.getHost(), via.getPort());
+        } finally {
+            if (!handedOver) {
+                transactionTimerStarted.set(false);
+                startTimerAsTheStackWould();
+            }
+        }
+    }
+
+    /**
+     * The table that takes over this transaction's answer, when this response is the final answer to
+     * a non-INVITE request over UDP with an RFC 3261 branch: then the transaction ends as soon as it
+     * has sent it, and the table answers the retransmissions for Timer J. The stack's Timer J is not
+     * started for it (this claims the transaction's one timer start).
+     */
+    private AnsweredRequests answersKeptApart(Response response) {
+        String method = getMethod();
+        TransactionState state = getState();
+        if (response.getStatusCode() < 200 || isReliable() || !LastResponse.AVAILABLE
+                || method == null || Request.INVITE.equals(method) || Request.CANCEL.equals(method)
+                || Request.ACK.equals(method) || !Branches.hasMagicCookie(getBranch())
+                || (state != TransactionState.TRYING && state != TransactionState.PROCEEDING)
+                || !(sipStack instanceof BranchMatchingSipStack stack) || !(getMessageProcessor() instanceof DatagramSender)) {
+            return null;
+        }
+        AnsweredRequests answers = stack.answeredRequests();
+        return answers != null && transactionTimerStarted.compareAndSet(false, true) ? answers : null;
+    }
+
+    /** Gives the sent answer to the table and ends the transaction; false if there was none to give. */
+    private synchronized boolean handOverAnswer(AnsweredRequests answers, String sentByHost, int sentByPort) {
+        byte[] bytes = LastResponse.bytes(this);
+        String host = LastResponse.host(this);
+        String transport = LastResponse.transport(this);
+        if (getState() != TransactionState.COMPLETED || bytes == null || host == null || transport == null
+                || sentByHost == null) {
+            return false;
+        }
+        // the response usually goes back to the sent-by host: one string for both, kept 32 s
+        String to = host.equals(sentByHost) ? sentByHost : host;
+        String method = Request.BYE.equals(getMethod()) ? Request.BYE : getMethod();
+        answers.add(new AnsweredRequests.Answer(getTransactionId(), method, sentByHost, sentByPort, bytes, to,
+                LastResponse.port(this), transport, getMessageProcessor(), answers.expiryOfNew()));
+        setState(TransactionState._TERMINATED);
+        cleanUp();
+        return true;
+    }
+
+    /** What the stack starts after a response when no answer was handed over (a send that failed). */
+    private void startTimerAsTheStackWould() {
+        TransactionState state = getState();
+        if (state == TransactionState.COMPLETED) {
+            startTransactionTimerJ(TIMER_J);
+        } else if (state == TransactionState.TERMINATED) {
+            startTransactionTimerJ(0);
+        } else {
+            startTransactionTimer();
         }
     }
 

@@ -30,18 +30,46 @@ public class CompactServerTransactionTest {
     public final UdpStackAndPeer net = new UdpStackAndPeer(listener);
 
     @Test
-    public void anAnsweredByeLetsItsRequestGoAndStillAnswersItsRetransmission() throws Exception {
-        ServerTransaction st = receiveAndAnswer("z9hG4bK-bye-1");
+    public void anAnsweredByeOverUdpEndsAtOnceAndItsRetransmissionIsStillAnswered() throws Exception {
+        net.send(bye("z9hG4bK-bye-1"));
+        ServerTransaction st = answer(listener.nextRequest(), Response.OK);
+        String first = net.receive();
+        assertTrue(first.startsWith("SIP/2.0 200 OK"));
         assertTrue("the stack creates compact server transactions", st instanceof CompactServerTransaction);
-        assertEquals(TransactionState.COMPLETED, st.getState());
-        assertTrue(((CompactServerTransaction) st).requestReleased());
+        assertEquals("the answer is handed over and the transaction ends", TransactionState.TERMINATED, st.getState());
         assertNull("the request is not kept, not even as bytes", st.getRequest());
+        TransactionTerminatedEvent ended = listener.pollTerminated(1000);
+        assertNotNull("the listener is told at once, not after Timer J", ended);
+        assertSame(st, ended.getServerTransaction());
+        assertNull("the stack no longer holds it", net.stack().stack().findTransaction("z9hG4bK-bye-1".toLowerCase(), true));
+        assertEquals(1, answered().size());
 
         net.send(bye("z9hG4bK-bye-1"));
-        String again = net.receive();
-        assertTrue("the retransmission gets the last response again: " + again, again.startsWith("SIP/2.0 200 OK"));
-        assertTrue(again.contains("branch=z9hG4bK-bye-1"));
-        assertNull("the retransmission does not reach the listener", listener.pollRequest(300));
+        assertEquals("the retransmission gets the same response again", first, net.receive());
+        net.send(bye("z9hG4bK-bye-1"));
+        assertEquals("and every one after it, within Timer J", first, net.receive());
+        assertNull("the retransmissions do not reach the listener", listener.pollRequest(300));
+    }
+
+    @Test
+    public void aRequestWithTheSameBranchFromAnotherSentByIsNotARetransmission() throws Exception {
+        receiveAndAnswer("z9hG4bK-bye-3");
+        // RFC 3261 17.2.3: branch, sent-by and method must all match
+        net.send(bye("z9hG4bK-bye-3").replace("BYE sip:", "INFO sip:").replace("CSeq: 2 BYE", "CSeq: 2 INFO"));
+        assertNotNull("another method makes a new request, for the listener", listener.pollRequest(2000));
+        net.send(bye("z9hG4bK-bye-3").replace("Via: SIP/2.0/UDP 127.0.0.1:", "Via: SIP/2.0/UDP 127.0.0.2:"));
+        assertNotNull("another sent-by makes a new request, for the listener", listener.pollRequest(2000));
+    }
+
+    @Test
+    public void anAnsweredByeOverUdpKeepsNoTransactionWhileTheStackHoldsTheAnswer() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            receiveAndAnswer("z9hG4bK-many-" + i);
+        }
+        assertEquals(20, answered().size());
+        for (int i = 0; i < 20; i++) {
+            assertNull(net.stack().stack().findTransaction(("z9hG4bK-many-" + i).toLowerCase(), true));
+        }
     }
 
     @Test
@@ -99,6 +127,10 @@ public class CompactServerTransactionTest {
         TransactionTerminatedEvent ended = listener.pollTerminated(15_000);
         assertNotNull("the transaction ended within 15 s", ended);
         assertSame(st, ended.getServerTransaction());
+    }
+
+    private AnsweredRequests answered() {
+        return ((BranchMatchingSipStack) net.stack().stack()).answeredRequests();
     }
 
     private ServerTransaction receiveAndAnswer(String branch) throws Exception {
