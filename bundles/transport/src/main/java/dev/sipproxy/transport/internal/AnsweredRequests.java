@@ -1,12 +1,13 @@
 package dev.sipproxy.transport.internal;
 
-import gov.nist.javax.sip.stack.MessageProcessor;
+import dev.sipproxy.jainsip.net.DatagramSender;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+
+import javax.sip.message.Request;
 
 /**
  * The answers of non-INVITE server transactions over UDP, kept for Timer J (64*T1, RFC 3261 17.2.2)
@@ -27,7 +28,7 @@ final class AnsweredRequests {
 
     /** What a retransmission of the request is answered with, and the request's identity to match it. */
     record Answer(String key, String method, String sentByHost, int sentByPort, byte[] response, String host,
-                  int port, String transport, MessageProcessor origin, long expiresAt) {
+                  int port, String transport, DatagramSender origin, long expiresAt) {
 
         /** RFC 3261 17.2.3: the same branch (the key), the same sent-by, the same method. */
         boolean matches(String method, String sentByHost, int sentByPort) {
@@ -38,7 +39,6 @@ final class AnsweredRequests {
 
     private final ConcurrentHashMap<String, Answer> byKey = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Answer> inArrivalOrder = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
     private final ReentrantLock expiring = new ReentrantLock();
     private final long lifetimeMillis;
     private final int maxEntries;
@@ -50,17 +50,23 @@ final class AnsweredRequests {
         this.clock = clock;
     }
 
+    /**
+     * Whether the table keeps the answers to {@code method}: every non-INVITE method but CANCEL (an
+     * INVITE's and a CANCEL's transactions are matched by the ACK and the CANCEL, and ACK has none).
+     */
+    static boolean keepsAnswersTo(String method) {
+        return method != null && !Request.INVITE.equals(method) && !Request.CANCEL.equals(method)
+                && !Request.ACK.equals(method);
+    }
+
     /** When an answer given now expires. */
     long expiryOfNew() {
         return clock.getAsLong() + lifetimeMillis;
     }
 
     void add(Answer answer) {
-        Answer replaced = byKey.put(answer.key(), answer);
+        byKey.put(answer.key(), answer);
         inArrivalOrder.add(answer);
-        if (replaced == null) {
-            size.incrementAndGet();
-        }
         expire();
     }
 
@@ -71,11 +77,11 @@ final class AnsweredRequests {
     }
 
     boolean isEmpty() {
-        return size.get() == 0;
+        return byKey.isEmpty();
     }
 
     int size() {
-        return size.get();
+        return byKey.size();
     }
 
     /** Drops the expired answers (and the oldest beyond the bound); one thread at a time, the others go on. */
@@ -86,11 +92,10 @@ final class AnsweredRequests {
         try {
             long now = clock.getAsLong();
             Answer head;
-            while ((head = inArrivalOrder.peek()) != null && (head.expiresAt() <= now || size.get() > maxEntries)) {
+            while ((head = inArrivalOrder.peek()) != null && (head.expiresAt() <= now || byKey.size() > maxEntries)) {
                 inArrivalOrder.poll();
-                if (byKey.remove(head.key(), head)) {
-                    size.decrementAndGet();
-                }
+                // a key answered again holds its newer answer: only the answer itself leaves
+                byKey.remove(head.key(), head);
             }
         } finally {
             expiring.unlock();

@@ -1,11 +1,11 @@
 package dev.sipproxy.transport.internal;
 
-import gov.nist.javax.sip.SipStackImpl;
-import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
-import dev.sipproxy.jainsip.net.DatagramSender;
 import gov.nist.core.CommonLogger;
 import gov.nist.core.StackLogger;
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.HopImpl;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPClientTransaction;
@@ -13,7 +13,6 @@ import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.SIPTransaction;
 import gov.nist.javax.sip.stack.ServerRequestInterface;
 import gov.nist.javax.sip.stack.ServerResponseInterface;
-import gov.nist.javax.sip.header.Via;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,7 +20,6 @@ import java.util.Properties;
 
 import javax.sip.PeerUnavailableException;
 import javax.sip.address.Hop;
-import javax.sip.message.Request;
 
 /**
  * The JAIN-SIP stack, with two changes: how a received response finds its client transaction, and
@@ -68,7 +66,6 @@ final class BranchMatchingSipStack extends SipStackImpl {
         if (answer == null) {
             return super.newSIPServerRequest(request, channel);
         }
-        request.setMessageChannel(channel);
         sendAgain(answer);
         return ANSWERED;
     }
@@ -76,8 +73,7 @@ final class BranchMatchingSipStack extends SipStackImpl {
     /** The kept answer to a retransmitted non-INVITE request over UDP, or null. */
     private AnsweredRequests.Answer answerFor(SIPRequest request, MessageChannel channel) {
         String method = request.getMethod();
-        if (answered.isEmpty() || !sipMessageValves.isEmpty() || Request.INVITE.equals(method)
-                || Request.ACK.equals(method) || Request.CANCEL.equals(method)) {
+        if (answered.isEmpty() || !sipMessageValves.isEmpty() || !AnsweredRequests.keepsAnswersTo(method)) {
             return null;
         }
         Via via = request.getTopmostVia();
@@ -98,7 +94,7 @@ final class BranchMatchingSipStack extends SipStackImpl {
     private void sendAgain(AnsweredRequests.Answer answer) {
         try {
             Hop hop = getAddressResolver().resolveAddress(new HopImpl(answer.host(), answer.port(), answer.transport()));
-            ((DatagramSender) answer.origin()).sendDatagram(answer.response(), InetAddress.getByName(hop.getHost()),
+            answer.origin().sendDatagram(answer.response(), InetAddress.getByName(hop.getHost()),
                     hop.getPort());
         } catch (IOException | RuntimeException e) {
             LOGGER.logWarning("Could not answer a retransmitted " + answer.method() + " again towards "

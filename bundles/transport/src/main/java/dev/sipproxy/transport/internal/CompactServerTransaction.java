@@ -98,18 +98,18 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
         String method = getMethod();
         TransactionState state = getState();
         if (response.getStatusCode() < 200 || isReliable() || !LastResponse.AVAILABLE
-                || method == null || Request.INVITE.equals(method) || Request.CANCEL.equals(method)
-                || Request.ACK.equals(method) || !Branches.hasMagicCookie(getBranch())
+                || !AnsweredRequests.keepsAnswersTo(method) || !Branches.hasMagicCookie(getBranch())
                 || (state != TransactionState.TRYING && state != TransactionState.PROCEEDING)
                 || !(sipStack instanceof BranchMatchingSipStack stack) || !(getMessageProcessor() instanceof DatagramSender)) {
             return null;
         }
-        AnsweredRequests answers = stack.answeredRequests();
-        return answers != null && transactionTimerStarted.compareAndSet(false, true) ? answers : null;
+        return transactionTimerStarted.compareAndSet(false, true) ? stack.answeredRequests() : null;
     }
 
     /** Gives the sent answer to the table and ends the transaction; false if there was none to give. */
     private synchronized boolean handOverAnswer(AnsweredRequests answers, String sentByHost, int sentByPort) {
+        // answersKeptApart checked that the processor sends datagrams
+        DatagramSender origin = (DatagramSender) getMessageProcessor();
         byte[] bytes = LastResponse.bytes(this);
         String host = LastResponse.host(this);
         String transport = LastResponse.transport(this);
@@ -121,7 +121,7 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
         String to = host.equals(sentByHost) ? sentByHost : host;
         String method = Request.BYE.equals(getMethod()) ? Request.BYE : getMethod();
         answers.add(new AnsweredRequests.Answer(getTransactionId(), method, sentByHost, sentByPort, bytes, to,
-                LastResponse.port(this), transport, getMessageProcessor(), answers.expiryOfNew()));
+                LastResponse.port(this), transport, origin, answers.expiryOfNew()));
         setState(TransactionState._TERMINATED);
         cleanUp();
         return true;
