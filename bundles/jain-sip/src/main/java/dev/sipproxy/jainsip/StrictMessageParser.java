@@ -1,5 +1,6 @@
 package dev.sipproxy.jainsip;
 
+import gov.nist.javax.sip.SIPConstants;
 import gov.nist.javax.sip.header.CSeq;
 import gov.nist.javax.sip.header.CallID;
 import gov.nist.javax.sip.header.ContentLength;
@@ -11,9 +12,12 @@ import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
+import gov.nist.javax.sip.parser.RequestLineParser;
+import gov.nist.javax.sip.parser.StatusLineParser;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.MessageChannel;
 
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 
 /**
@@ -73,6 +77,40 @@ public class StrictMessageParser extends StringMsgParser {
             }
         }
         return message;
+    }
+
+    /**
+     * The stack's first-line step, building this proxy's {@link ProxyRequest} and {@link ProxyResponse}
+     * instead of the stack's own classes.
+     */
+    @Override
+    protected SIPMessage processFirstLine(String firstLine, ParseExceptionListener listener, byte[] msg)
+            throws ParseException {
+        if (!firstLine.startsWith(SIPConstants.SIP_VERSION_STRING)) {
+            ProxyRequest request = new ProxyRequest();
+            try {
+                request.setRequestLine(new RequestLineParser(firstLine + "\n").parse());
+            } catch (ParseException e) {
+                passOn(e, listener, request, RequestLine.class, firstLine, msg);
+            }
+            return request;
+        }
+        ProxyResponse response = new ProxyResponse();
+        try {
+            response.setStatusLine(new StatusLineParser(firstLine + "\n").parse());
+        } catch (ParseException e) {
+            passOn(e, listener, response, StatusLine.class, firstLine, msg);
+        }
+        return response;
+    }
+
+    /** As the stack does: to the listener if there is one (which may throw), else thrown. */
+    private static void passOn(ParseException e, ParseExceptionListener listener, SIPMessage message,
+                               Class<?> headerClass, String line, byte[] msg) throws ParseException {
+        if (listener == null) {
+            throw e;
+        }
+        listener.handleException(e, message, headerClass, line, new String(msg, StandardCharsets.UTF_8));
     }
 
     private static String missingRequired(SIPRequest r) {

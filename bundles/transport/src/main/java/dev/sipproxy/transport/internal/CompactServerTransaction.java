@@ -140,8 +140,8 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
     }
 
     /**
-     * What stays is what the stack's matching and removal read: the branch, the sent-by, the method
-     * and the merge key (read here, while the request is there). A retransmitted INVITE that reaches
+     * What stays is what the stack's matching and removal read: the branch, the sent-by and the
+     * method. A retransmitted INVITE that reaches
      * the transaction finds it ended, as before.
      */
     private synchronized void releaseInviteEndedBy2xx() {
@@ -151,11 +151,20 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
                 || getReleaseReferencesStrategy() != ReleaseReferencesStrategy.Normal) {
             return;
         }
-        mergeId = request.getMergeId();
         requestReleased = true;
         originalRequestBytes = null;
         originalRequest = null;
         lastResponse = null;
+    }
+
+    /**
+     * None: the proxy's stack detects no merged requests (StackProperties), so its merge table stays
+     * empty. The stack read the key, when it removed an INVITE transaction, from the request, which
+     * may have gone by then.
+     */
+    @Override
+    public String getMergeId() {
+        return null;
     }
 
     @Override
@@ -168,7 +177,6 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
             }
             super.cleanUpOnTimer();
             originalRequestBytes = null;
-            mergeId = null;
             return;
         }
         boolean standIn = standInForKeptRequest();

@@ -43,6 +43,12 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", PARSER_FACTORY);
         // A proxy keeps no dialogs: dialog state belongs to the UAs.
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        // Nor does it detect merged requests (RFC 3261 8.2.2.2, a UAS's job: two branches of one forked
+        // request that both reach this proxy are both forwarded). The stack's detection never matched
+        // here (the proxy's server transactions never enter its merge table) yet looked up every
+        // INVITE's merge key. The requests the proxy's parser builds have none (ProxyRequest), nor do
+        // its server transactions.
+        p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
         // No message logging: at thousands of calls per second it would cost more than the routing.
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");

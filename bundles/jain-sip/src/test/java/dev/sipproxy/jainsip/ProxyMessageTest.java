@@ -1,0 +1,138 @@
+package dev.sipproxy.jainsip;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import gov.nist.javax.sip.header.RecordRouteList;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.parser.StringMsgParser;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.text.ParseException;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.Test;
+
+/**
+ * The proxy's parsed messages encode to the very bytes the stack's own classes encode to (on the
+ * RFC 4475 messages the stack parses, and on call messages as the proxy changes them), and requests
+ * carry no merge key.
+ */
+public class ProxyMessageTest {
+    private static final Path TORTURE = Paths.get("..", "..", "itests", "src", "test", "resources", "rfc4475");
+
+    private static final String INVITE = "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1;rport\r\n"
+            + "Max-Forwards: 70\r\n"
+            + "From: \"Al Ice\" <sip:alice@127.0.0.1:5070>;tag=1\r\n"
+            + "To: <sip:bob@127.0.0.1>\r\n"
+            + "Call-ID: 1@127.0.0.1\r\n"
+            + "CSeq: 1 INVITE\r\n"
+            + "Contact: sip:alice@127.0.0.1:5070\r\n"
+            + "Subject: caf\u00e9\r\n"
+            + "Content-Type: application/sdp\r\n"
+            + "Content-Length: 13\r\n\r\n"
+            + "v=0\r\no=- 1 1\r\n";
+
+    private static final String OK = "SIP/2.0 200 OK\r\n"
+            + "Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-2\r\n"
+            + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1;rport=5070;received=127.0.0.1\r\n"
+            + "Record-Route: <sip:127.0.0.1:5060;lr>\r\n"
+            + "From: <sip:alice@127.0.0.1:5070>;tag=1\r\n"
+            + "To: <sip:bob@127.0.0.1>;tag=2\r\n"
+            + "Call-ID: 1@127.0.0.1\r\n"
+            + "CSeq: 1 INVITE\r\n"
+            + "Content-Type: text/plain;charset=ISO-8859-1\r\n"
+            + "Content-Length: 4\r\n\r\n"
+            + "caf\u00e9";
+
+    private final StrictMessageParser proxyParser = new StrictMessageParser();
+
+    private static SIPMessage stackParse(byte[] bytes) throws ParseException {
+        return new StringMsgParser().parseSIPMessage(bytes, true, false, null);
+    }
+
+    private SIPMessage proxyParse(byte[] bytes) throws ParseException {
+        return proxyParser.parseSIPMessage(bytes, true, false, null);
+    }
+
+    @Test
+    public void theParserBuildsTheProxysClasses() throws Exception {
+        SIPMessage request = proxyParse(INVITE.getBytes(StandardCharsets.UTF_8));
+        SIPMessage response = proxyParse(OK.getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(ProxyRequest.class, request.getClass());
+        assertEquals(ProxyResponse.class, response.getClass());
+        assertEquals("a copy keeps the class", ProxyRequest.class, request.clone().getClass());
+    }
+
+    @Test
+    public void aRequestHasNoMergeKey() throws Exception {
+        SIPRequest request = (SIPRequest) proxyParse(INVITE.getBytes(StandardCharsets.UTF_8));
+        assertNull(request.getMergeId());
+        assertNotNull("the stack's own request has one", ((SIPRequest) stackParse(INVITE.getBytes(StandardCharsets.UTF_8))).getMergeId());
+    }
+
+    @Test
+    public void callMessagesEncodeAsTheStacksDo() throws Exception {
+        for (String text : List.of(INVITE, OK)) {
+            byte[] bytes = text.getBytes(text == OK ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+            SIPMessage ours = proxyParse(bytes);
+            SIPMessage stacks = stackParse(bytes);
+            assertArrayEquals(stacks.encodeAsBytes("UDP"), ours.encodeAsBytes("UDP"));
+            assertArrayEquals(stacks.encodeAsBytes("TCP"), ours.encodeAsBytes("TCP"));
+            assertTrue("the top Via names the transport", new String(ours.encodeAsBytes("TLS"), StandardCharsets.ISO_8859_1)
+                    .contains("Via: SIP/2.0/TLS 127.0.0.1"));
+        }
+    }
+
+    @Test
+    public void changedAndCopiedMessagesEncodeAsTheStacksDo() throws Exception {
+        byte[] bytes = INVITE.getBytes(StandardCharsets.UTF_8);
+        SIPMessage ours = (SIPMessage) proxyParse(bytes).clone();
+        SIPMessage stacks = (SIPMessage) stackParse(bytes).clone();
+        for (SIPMessage m : List.of(ours, stacks)) {
+            m.addFirst(new gov.nist.javax.sip.parser.ViaParser("Via: SIP/2.0/UDP 127.0.0.2:5060;branch=z9hG4bK-3\n").parse());
+            RecordRouteList rr = (RecordRouteList) new gov.nist.javax.sip.parser.RecordRouteParser(
+                    "Record-Route: <sip:127.0.0.2:5060;lr>\n").parse();
+            m.addFirst(rr.getFirst());
+            m.removeContent();
+        }
+        assertArrayEquals(stacks.encodeAsBytes("UDP"), ours.encodeAsBytes("UDP"));
+    }
+
+    @Test
+    public void rfc4475MessagesTheStackParsesEncodeAsTheStacksDo() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(TORTURE)) {
+            files = s.filter(p -> p.toString().endsWith(".dat")).sorted().collect(Collectors.toList());
+        }
+        int compared = 0;
+        for (Path file : files) {
+            byte[] bytes = Files.readAllBytes(file);
+            SIPMessage stacks;
+            SIPMessage ours;
+            try {
+                stacks = stackParse(bytes);
+                ours = proxyParse(bytes);
+            } catch (ParseException | RuntimeException unparsable) {
+                continue; // refused: nothing to encode
+            }
+            if (stacks == null || ours == null || stacks.getTopmostVia() == null) {
+                continue;
+            }
+            assertArrayEquals(file.getFileName().toString(), stacks.encodeAsBytes("UDP"), ours.encodeAsBytes("UDP"));
+            compared++;
+        }
+        assertTrue("messages compared: " + compared, compared >= 10);
+    }
+}
