@@ -266,11 +266,21 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         }
     }
 
+    /**
+     * What a new branch starts from: the template itself for the first, so that a request is copied
+     * once on its way through (the routing's copy), not twice; for a retry, a copy of the template
+     * without the Via the first branch put on it. The first branch's transaction keeps the template
+     * as it went out, for its CANCEL and ACK.
+     */
+    private Request branchBase(ProxyTransaction tx) {
+        return tx.wasTemplateSent() ? forwarder.withoutBranch(tx.template) : tx.template;
+    }
+
     /** Sends the request to {@code to} on a new branch; a transport error counts as a 503 from it. */
     private void forward(ProxyTransaction tx, Destination to) throws ParseException, InvalidArgumentException {
         try {
-            // The template stays pristine only where a retry on the other member may need it.
-            Request out = forwarder.branchCopy(tx.template, to, to.isPairMember(), tx.loopHash);
+            Request out = forwarder.branchCopy(branchBase(tx), to, false, tx.loopHash);
+            tx.templateSent();
             ClientTransaction client;
             try {
                 client = transport.provider().getNewClientTransaction(out);

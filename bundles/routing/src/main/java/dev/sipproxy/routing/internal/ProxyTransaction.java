@@ -18,7 +18,10 @@ import javax.sip.message.Request;
  */
 final class ProxyTransaction implements ProxyContext {
     final ServerTransaction server;
-    /** The request as it goes downstream, before the per-branch Via: the base of a retry. */
+    /**
+     * The request as it goes downstream: the first branch sends it, with its Via on top; a retry
+     * starts from a copy without that Via.
+     */
     final Request template;
     /** Key under which a CANCEL finds this INVITE; null for other methods. */
     final String cancelKey;
@@ -32,6 +35,7 @@ final class ProxyTransaction implements ProxyContext {
     private boolean cancelRequested;
     private boolean finalSent;
     private int attempts;
+    private boolean templateSent;
     private long branchStartedMillis;
     /** The current branch's pending failover timer, if any. */
     private Future<?> failoverTimer;
@@ -87,6 +91,15 @@ final class ProxyTransaction implements ProxyContext {
         this.destination = destination;
         this.attempts++;
         this.branchStartedMillis = System.currentTimeMillis();
+    }
+
+    /** The template went out as the first branch, with that branch's Via on top. */
+    synchronized void templateSent() {
+        templateSent = true;
+    }
+
+    synchronized boolean wasTemplateSent() {
+        return templateSent;
     }
 
     /** When the current branch was sent (wall clock). */

@@ -172,6 +172,14 @@ final class RequestForwarder {
         return out;
     }
 
+    /** A copy of a request that went out through {@link #branchCopy} itself, without the Via it got there. */
+    Request withoutBranch(Request sent) {
+        Request base = (Request) sent.clone();
+        base.removeFirst(ViaHeader.NAME);
+        ((SIPMessage) base).setApplicationData(null);
+        return base;
+    }
+
     private RecordRouteHeader recordRouteHeader(String host, int port, SipTransportType t, Destination dialogServer)
             throws ParseException {
         AddressFactory af = transport.addressFactory();

@@ -253,6 +253,27 @@ public class RequestForwarderTest {
     }
 
     @Test
+    public void aRetryStartsFromTheSentRequestWithoutItsBranchVia() throws Exception {
+        Request template = Sip.invite("sip:bob@example.com");
+        String pristine = template.toString();
+        Request first = forwarder.branchCopy(template, TO_MEMBER, false);
+        String sent = first.toString();
+
+        Request retryBase = forwarder.withoutBranch(first);
+        assertEquals("the base of the retry is the request before the first branch", pristine, retryBase.toString());
+        assertNull(((SIPMessage) retryBase).getApplicationData());
+        Request second = forwarder.branchCopy(retryBase, new Destination("10.0.0.2", 5070, SipTransportType.UDP, null), false);
+        ListIterator<?> vias = second.getHeaders(ViaHeader.NAME);
+        assertEquals(FakeSipTransport.OWN_IP, ((ViaHeader) vias.next()).getHost());
+        assertEquals("one Via of this proxy, then the caller's", "198.51.100.7", ((ViaHeader) vias.next()).getHost());
+        assertFalse(vias.hasNext());
+        assertNotEquals(((ViaHeader) first.getHeader(ViaHeader.NAME)).getBranch(),
+                ((ViaHeader) second.getHeader(ViaHeader.NAME)).getBranch());
+        // the first branch's transaction keeps its request as it went out (its CANCEL and ACK come from it)
+        assertEquals(sent, first.toString());
+    }
+
+    @Test
     public void branchCopyRefusesATransportThereIsNoListeningPointFor() throws Exception {
         Request base = Sip.invite("sip:bob@example.com");
         try {
