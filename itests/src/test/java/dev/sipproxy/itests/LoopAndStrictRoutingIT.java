@@ -99,6 +99,43 @@ public class LoopAndStrictRoutingIT extends ProxyTestSupport {
         }
     }
 
+    /**
+     * An upstream proxy forked an INVITE and both branches came here: the same From tag, Call-ID, CSeq
+     * and Request-URI under another Via branch. Merged-request detection (RFC 3261 8.2.2.2) is the
+     * UAS's: the proxy forwards both (JAIN-SIP's own detection answered the second 482).
+     */
+    @Test
+    public void bothBranchesOfAnUpstreamForkAreForwarded() throws Exception {
+        try (DatagramSocket caller = bind(0); DatagramSocket server = bind(primaryPort())) {
+            int n = N.incrementAndGet();
+            String invite = "INVITE sip:service@127.0.0.1:" + proxyPort() + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + caller.getLocalPort() + ";branch=z9hG4bK-fork" + n + "-1\r\n"
+                    + "From: <sip:caller@127.0.0.1>;tag=f" + n + "\r\n"
+                    + "To: <sip:callee@127.0.0.1>\r\n"
+                    + "Call-ID: fork-" + n + "@127.0.0.1\r\n"
+                    + "CSeq: 1 INVITE\r\n"
+                    + "Contact: <sip:caller@127.0.0.1:" + caller.getLocalPort() + ">\r\n"
+                    + "Max-Forwards: 70\r\n"
+                    + "Content-Length: 0\r\n\r\n";
+            send(caller, invite);
+            assertNotNull("the first branch reached the SIP Server", receiveContaining(server, "z9hG4bK-fork" + n + "-1"));
+            send(caller, invite.replace("z9hG4bK-fork" + n + "-1", "z9hG4bK-fork" + n + "-2"));
+            assertNotNull("the second branch reached the SIP Server too", receiveContaining(server, "z9hG4bK-fork" + n + "-2"));
+        }
+    }
+
+    /** The next message on {@code s} that holds {@code text} (others, such as retransmissions, are skipped), or null within 5 s. */
+    private static String receiveContaining(DatagramSocket s, String text) throws IOException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String msg = receive(s);
+            if (msg != null && msg.contains(text)) {
+                return msg;
+            }
+        }
+        return null;
+    }
+
     @Test
     public void requestThatComesBackWithAnotherRequestUriIsASpiralAndGoesOn() throws Exception {
         try (DatagramSocket caller = bind(0); DatagramSocket server = bind(primaryPort()); DatagramSocket other = bind(endpointPort())) {
