@@ -279,7 +279,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
     /** Sends the request to {@code to} on a new branch; a transport error counts as a 503 from it. */
     private void forward(ProxyTransaction tx, Destination to) throws ParseException, InvalidArgumentException {
         try {
-            Request out = forwarder.branchCopy(branchBase(tx), to, false, tx.loopHash);
+            Request out = forwarder.addBranch(branchBase(tx), to, tx.loopHash);
             tx.templateSent();
             ClientTransaction client;
             try {
@@ -401,7 +401,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
             Destination to = notToItself(selector.select(copy, ownRoute, sourceMember((SIPRequest) request), settings));
             forwarder.postprocessForStrictRouter(copy);
             forwarder.decrementMaxForwards(copy);
-            transport.provider().sendRequest(forwarder.branchCopy(copy, to, false));
+            transport.provider().sendRequest(forwarder.addBranch(copy, to));
         } catch (Rejection r) {
             LOG.debug("ACK {} dropped: {}", request.getRequestURI(), r.getMessage());
         }

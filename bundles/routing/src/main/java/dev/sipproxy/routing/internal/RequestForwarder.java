@@ -150,15 +150,14 @@ final class RequestForwarder {
         copy.addLast(transport.headerFactory().createRouteHeader(transport.addressFactory().createAddress(requestUri)));
     }
 
-    /** Step 8: this proxy's Via with a fresh branch on top, and the chosen hop attached for the stack's router. */
-    Request branchCopy(Request base, Destination to, boolean copy) throws ParseException, InvalidArgumentException, SipException {
-        return branchCopy(base, to, copy, null);
+    /** Step 8: puts this proxy's Via with a fresh branch on top of the request and attaches the chosen hop for the stack's router. */
+    Request addBranch(Request request, Destination to) throws ParseException, InvalidArgumentException, SipException {
+        return addBranch(request, to, null);
     }
 
     /** As above, with the request's loop-detection hash ending the branch (may be null). */
-    Request branchCopy(Request base, Destination to, boolean copy, String loopHash)
+    Request addBranch(Request request, Destination to, String loopHash)
             throws ParseException, InvalidArgumentException, SipException {
-        Request out = copy ? (Request) base.clone() : base;
         int port = transport.port(to.transport());
         if (port < 0) {
             throw new SipException("the proxy has no " + to.transport() + " listening point");
@@ -167,12 +166,12 @@ final class RequestForwarder {
                 transport.advertisedHost(to.host()), port, to.transport().token(),
                 loopHash == null ? ids.newBranch() : ids.newBranch(loopHash));
         via.setRPort();
-        out.addFirst(via);
-        ((SIPMessage) out).setApplicationData(to.hop());
-        return out;
+        request.addFirst(via);
+        ((SIPMessage) request).setApplicationData(to.hop());
+        return request;
     }
 
-    /** A copy of a request that went out through {@link #branchCopy} itself, without the Via it got there. */
+    /** A copy of a request that went out with {@link #addBranch}, without the Via it got there. */
     Request withoutBranch(Request sent) {
         Request base = (Request) sent.clone();
         base.removeFirst(ViaHeader.NAME);

@@ -202,13 +202,13 @@ public class RequestForwarderTest {
         }
     }
 
-    // ---- branchCopy ----
+    // ---- addBranch ----
 
     @Test
-    public void branchCopyPutsOurViaOnTopAndAttachesTheHop() throws Exception {
-        Request base = Sip.invite("sip:bob@example.com");
-        Request out = forwarder.branchCopy(base, TO_MEMBER, true);
-        assertNotEquals(System.identityHashCode(base), System.identityHashCode(out));
+    public void addBranchPutsOurViaOnTopAndAttachesTheHop() throws Exception {
+        Request request = Sip.invite("sip:bob@example.com");
+        Request out = forwarder.addBranch(request, TO_MEMBER);
+        assertSame(request, out);
 
         ViaHeader top = (ViaHeader) out.getHeader(ViaHeader.NAME);
         assertEquals(FakeSipTransport.OWN_IP, top.getHost());
@@ -224,30 +224,25 @@ public class RequestForwarderTest {
         assertEquals("10.0.0.1", hop.getHost());
         assertEquals(5070, hop.getPort());
         assertTrue(hop.getTransport(), "udp".equalsIgnoreCase(hop.getTransport()));
-
-        // the template is untouched: it is the base of a retry on the other member
-        assertEquals("198.51.100.7", ((ViaHeader) base.getHeader(ViaHeader.NAME)).getHost());
-        assertNull(((SIPMessage) base).getApplicationData());
     }
 
     @Test
     public void everyBranchGetsItsOwnBranchParameter() throws Exception {
         Request base = Sip.invite("sip:bob@example.com");
-        String b1 = ((ViaHeader) forwarder.branchCopy(base, TO_MEMBER, true).getHeader(ViaHeader.NAME)).getBranch();
-        String b2 = ((ViaHeader) forwarder.branchCopy(base, TO_MEMBER, true).getHeader(ViaHeader.NAME)).getBranch();
+        String b1 = ((ViaHeader) forwarder.addBranch((Request) base.clone(), TO_MEMBER).getHeader(ViaHeader.NAME)).getBranch();
+        String b2 = ((ViaHeader) forwarder.addBranch((Request) base.clone(), TO_MEMBER).getHeader(ViaHeader.NAME)).getBranch();
         assertNotEquals(b1, b2);
     }
 
     @Test
-    public void branchCopyWithoutCopyChangesTheRequestItself() throws Exception {
-        Request base = Sip.invite("sip:bob@example.com");
+    public void addBranchNamesTheTransportOfTheHop() throws Exception {
+        Request request = Sip.invite("sip:bob@example.com");
         Destination tcp = new Destination("198.51.100.20", 5064, SipTransportType.TCP, null);
-        Request out = forwarder.branchCopy(base, tcp, false);
-        assertSame(base, out);
-        ViaHeader top = (ViaHeader) base.getHeader(ViaHeader.NAME);
+        forwarder.addBranch(request, tcp);
+        ViaHeader top = (ViaHeader) request.getHeader(ViaHeader.NAME);
         assertTrue(top.getTransport(), "tcp".equalsIgnoreCase(top.getTransport()));
         assertEquals(FakeSipTransport.OWN_IP, top.getHost());
-        Hop hop = (Hop) ((SIPMessage) base).getApplicationData();
+        Hop hop = (Hop) ((SIPMessage) request).getApplicationData();
         assertEquals("198.51.100.20", hop.getHost());
         assertEquals(5064, hop.getPort());
     }
@@ -256,13 +251,13 @@ public class RequestForwarderTest {
     public void aRetryStartsFromTheSentRequestWithoutItsBranchVia() throws Exception {
         Request template = Sip.invite("sip:bob@example.com");
         String pristine = template.toString();
-        Request first = forwarder.branchCopy(template, TO_MEMBER, false);
+        Request first = forwarder.addBranch(template, TO_MEMBER);
         String sent = first.toString();
 
         Request retryBase = forwarder.withoutBranch(first);
         assertEquals("the base of the retry is the request before the first branch", pristine, retryBase.toString());
         assertNull(((SIPMessage) retryBase).getApplicationData());
-        Request second = forwarder.branchCopy(retryBase, new Destination("10.0.0.2", 5070, SipTransportType.UDP, null), false);
+        Request second = forwarder.addBranch(retryBase, new Destination("10.0.0.2", 5070, SipTransportType.UDP, null));
         ListIterator<?> vias = second.getHeaders(ViaHeader.NAME);
         assertEquals(FakeSipTransport.OWN_IP, ((ViaHeader) vias.next()).getHost());
         assertEquals("one Via of this proxy, then the caller's", "198.51.100.7", ((ViaHeader) vias.next()).getHost());
@@ -274,10 +269,10 @@ public class RequestForwarderTest {
     }
 
     @Test
-    public void branchCopyRefusesATransportThereIsNoListeningPointFor() throws Exception {
+    public void addBranchRefusesATransportThereIsNoListeningPointFor() throws Exception {
         Request base = Sip.invite("sip:bob@example.com");
         try {
-            forwarder.branchCopy(base, new Destination("198.51.100.20", 5061, SipTransportType.TLS, null), true);
+            forwarder.addBranch(base, new Destination("198.51.100.20", 5061, SipTransportType.TLS, null));
             fail();
         } catch (SipException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("TLS"));
@@ -295,7 +290,7 @@ public class RequestForwarderTest {
         String rr = invite.getHeader(RecordRouteHeader.NAME).toString();
         assertTrue(rr, rr.contains("sip:[2001:db8::10]:5060;"));
 
-        Request out = forwarder.branchCopy(invite, TO_MEMBER, true);
+        Request out = forwarder.addBranch((Request) invite.clone(), TO_MEMBER);
         String via = out.getHeader(ViaHeader.NAME).toString();
         assertTrue(via, via.contains("[2001:db8::10]:5060"));
         // the whole message survives a trip through text

@@ -141,8 +141,7 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
 
     /**
      * What stays is what the stack's matching and removal read: the branch, the sent-by and the
-     * method. A retransmitted INVITE that reaches
-     * the transaction finds it ended, as before.
+     * method. A retransmitted INVITE that reaches the transaction finds it ended, as before.
      */
     private synchronized void releaseInviteEndedBy2xx() {
         SIPRequest request = originalRequest;
