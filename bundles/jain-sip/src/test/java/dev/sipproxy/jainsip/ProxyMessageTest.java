@@ -15,11 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.text.ParseException;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.Test;
 
@@ -29,8 +26,6 @@ import org.junit.Test;
  * carry no merge key.
  */
 public class ProxyMessageTest {
-    private static final Path TORTURE = Paths.get("..", "..", "itests", "src", "test", "resources", "rfc4475");
-
     private static final String INVITE = "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
             + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1;rport\r\n"
             + "Max-Forwards: 70\r\n"
@@ -112,12 +107,8 @@ public class ProxyMessageTest {
 
     @Test
     public void rfc4475MessagesTheStackParsesEncodeAsTheStacksDo() throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(TORTURE)) {
-            files = s.filter(p -> p.toString().endsWith(".dat")).sorted().collect(Collectors.toList());
-        }
         int compared = 0;
-        for (Path file : files) {
+        for (Path file : Rfc4475Messages.files()) {
             byte[] bytes = Files.readAllBytes(file);
             SIPMessage stacks;
             SIPMessage ours;
