@@ -4,13 +4,18 @@ import gov.nist.javax.sip.SIPConstants;
 import gov.nist.javax.sip.header.CSeq;
 import gov.nist.javax.sip.header.CallID;
 import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.ExtensionHeaderImpl;
 import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.NameMap;
 import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.header.StatusLine;
 import gov.nist.javax.sip.header.To;
 import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPDuplicateHeaderException;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.parser.Lexer;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.parser.RequestLineParser;
 import gov.nist.javax.sip.parser.StatusLineParser;
@@ -102,6 +107,30 @@ public class StrictMessageParser extends StringMsgParser {
             passOn(e, listener, response, StatusLine.class, firstLine, msg);
         }
         return response;
+    }
+
+    /**
+     * The common headers through {@link FastHeaderParser}; the rest, and whatever it does not read,
+     * through the stack's parser. A header the message refuses (a second From) goes to the listener
+     * with its class, as the stack's own step does.
+     */
+    @Override
+    protected void processHeader(String header, SIPMessage message, ParseExceptionListener listener, byte[] msg)
+            throws ParseException {
+        SIPHeader parsed = header == null ? null : FastHeaderParser.parse(header);
+        if (parsed == null) {
+            super.processHeader(header, message, listener, msg);
+            return;
+        }
+        try {
+            message.attachHeader(parsed, false);
+        } catch (SIPDuplicateHeaderException e) {
+            if (listener != null) {
+                Class<?> headerClass = NameMap.getClassFromName(Lexer.getHeaderName(header));
+                listener.handleException(e, message, headerClass == null ? ExtensionHeaderImpl.class : headerClass,
+                        header, new String(msg, StandardCharsets.UTF_8));
+            }
+        }
     }
 
     /** As the stack does: to the listener if there is one (which may throw), else thrown. */

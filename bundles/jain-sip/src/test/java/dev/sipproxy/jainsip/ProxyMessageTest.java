@@ -126,4 +126,51 @@ public class ProxyMessageTest {
         }
         assertTrue("messages compared: " + compared, compared >= 10);
     }
+
+    /** Header by header, field by field: what the proxy's parser (and its fast path) builds is the stack's. */
+    @Test
+    public void messagesHoldTheHeadersTheStacksParserBuilds() throws IOException {
+        int compared = 0;
+        List<byte[]> messages = new java.util.ArrayList<>();
+        messages.add(INVITE.getBytes(StandardCharsets.UTF_8));
+        messages.add(OK.getBytes(StandardCharsets.ISO_8859_1));
+        for (Path file : Rfc4475Messages.files()) {
+            messages.add(Files.readAllBytes(file));
+        }
+        for (byte[] bytes : messages) {
+            SIPMessage stacks;
+            SIPMessage ours;
+            try {
+                stacks = stackParse(bytes);
+                ours = proxyParse(bytes);
+            } catch (ParseException | RuntimeException unparsable) {
+                continue;
+            }
+            if (stacks == null || ours == null) {
+                continue;
+            }
+            String difference = ObjectGraphs.difference(headers(stacks), headers(ours));
+            assertNull(new String(bytes, StandardCharsets.ISO_8859_1), difference);
+            compared++;
+        }
+        assertTrue("messages compared: " + compared, compared >= 12);
+    }
+
+    private static List<Object> headers(SIPMessage message) {
+        List<Object> headers = new java.util.ArrayList<>();
+        message.getHeaders().forEachRemaining(headers::add);
+        return headers;
+    }
+
+    /** A second To in a response reaches the listener as the stack's own step passes it on: with the To class. */
+    @Test
+    public void aDuplicateHeaderReachesTheListenerAsTheStacksDoes() throws Exception {
+        byte[] bytes = OK.replace("CSeq:", "To: <sip:carol@127.0.0.1>;tag=3\r\nCSeq:").getBytes(StandardCharsets.ISO_8859_1);
+        List<Class<?>> stacks = new java.util.ArrayList<>();
+        List<Class<?>> ours = new java.util.ArrayList<>();
+        new StringMsgParser().parseSIPMessage(bytes, true, false, (e, m, headerClass, h, text) -> stacks.add(headerClass));
+        new StrictMessageParser().parseSIPMessage(bytes, true, false, (e, m, headerClass, h, text) -> ours.add(headerClass));
+        assertEquals(List.of(gov.nist.javax.sip.header.To.class), stacks);
+        assertEquals(stacks, ours);
+    }
 }
