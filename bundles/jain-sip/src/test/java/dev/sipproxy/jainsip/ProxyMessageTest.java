@@ -156,21 +156,28 @@ public class ProxyMessageTest {
         assertTrue("messages compared: " + compared, compared >= 12);
     }
 
+    /** Without Date: the stack's parser gives its calendar the milliseconds of the moment it parses. */
     private static List<Object> headers(SIPMessage message) {
         List<Object> headers = new java.util.ArrayList<>();
-        message.getHeaders().forEachRemaining(headers::add);
+        message.getHeaders().forEachRemaining(h -> {
+            if (!(h instanceof gov.nist.javax.sip.header.SIPDateHeader)) {
+                headers.add(h);
+            }
+        });
         return headers;
     }
 
-    /** A second To in a response reaches the listener as the stack's own step passes it on: with the To class. */
+    /** A second To in a response is treated as the stack treats it: the first one kept, nothing reported. */
     @Test
-    public void aDuplicateHeaderReachesTheListenerAsTheStacksDoes() throws Exception {
+    public void aDuplicateHeaderIsTreatedAsTheStackTreatsIt() throws Exception {
         byte[] bytes = OK.replace("CSeq:", "To: <sip:carol@127.0.0.1>;tag=3\r\nCSeq:").getBytes(StandardCharsets.ISO_8859_1);
         List<Class<?>> stacks = new java.util.ArrayList<>();
         List<Class<?>> ours = new java.util.ArrayList<>();
-        new StringMsgParser().parseSIPMessage(bytes, true, false, (e, m, headerClass, h, text) -> stacks.add(headerClass));
-        new StrictMessageParser().parseSIPMessage(bytes, true, false, (e, m, headerClass, h, text) -> ours.add(headerClass));
-        assertEquals(List.of(gov.nist.javax.sip.header.To.class), stacks);
+        SIPMessage stack = new StringMsgParser().parseSIPMessage(bytes, true, false, (e, m, c, h, text) -> stacks.add(c));
+        SIPMessage our = new StrictMessageParser().parseSIPMessage(bytes, true, false, (e, m, c, h, text) -> ours.add(c));
+        assertEquals("2", stack.getTo().getTag());
+        assertEquals("2", our.getTo().getTag());
         assertEquals(stacks, ours);
+        assertArrayEquals(stack.encodeAsBytes("UDP"), our.encodeAsBytes("UDP"));
     }
 }
