@@ -135,11 +135,27 @@ final class FastAddressParser {
     }
 
     private static int hostPort(String s, int p, SipUri uri) {
+        HostPort hostPort = new HostPort();
+        p = hostPort(s, p, hostPort);
+        if (p < 0) {
+            return -1;
+        }
+        if (p < s.length()) {
+            char c = s.charAt(p);
+            if (c != ';' && c != '>' && c != ',') {
+                return -1;
+            }
+        }
+        uri.setHostPort(hostPort);
+        return p;
+    }
+
+    /** An IPv4 address or host name and an optional port, as HostNameParser.hostPort; -1 for any other shape. */
+    static int hostPort(String s, int p, HostPort hostPort) {
         int hostEnd = SipChars.hostEnd(s, p);
         if (hostEnd < 0) {
             return -1;
         }
-        HostPort hostPort = new HostPort();
         hostPort.setHost(new Host(s.substring(p, hostEnd)));
         p = hostEnd;
         if (p < s.length() && s.charAt(p) == ':') {
@@ -150,13 +166,6 @@ final class FastAddressParser {
             hostPort.setPort(Integer.parseInt(s, p + 1, portEnd, 10));
             p = portEnd;
         }
-        if (p < s.length()) {
-            char c = s.charAt(p);
-            if (c != ';' && c != '>' && c != ',') {
-                return -1;
-            }
-        }
-        uri.setHostPort(hostPort);
         return p;
     }
 

@@ -1,6 +1,5 @@
 package dev.sipproxy.jainsip;
 
-import gov.nist.core.Host;
 import gov.nist.core.HostPort;
 import gov.nist.core.NameValue;
 import gov.nist.javax.sip.header.AddressParametersHeader;
@@ -229,20 +228,10 @@ final class FastHeaderParser {
         protocol.setTransport(s.substring(versionEnd + 1, transportEnd));
         via.setSentProtocol(protocol);
 
-        int hostEnd = SipChars.hostEnd(s, hostStart);
-        if (hostEnd < 0) {
-            return -1;
-        }
         HostPort sentBy = new HostPort();
-        sentBy.setHost(new Host(s.substring(hostStart, hostEnd)));
-        p = hostEnd;
-        if (p < s.length() && s.charAt(p) == ':') {
-            int portEnd = SipChars.digitsEnd(s, p + 1, 5);
-            if (portEnd < 0) {
-                return -1;
-            }
-            sentBy.setPort(Integer.parseInt(s, p + 1, portEnd, 10));
-            p = portEnd;
+        p = FastAddressParser.hostPort(s, hostStart, sentBy);
+        if (p < 0) {
+            return -1;
         }
         via.setSentBy(sentBy);
         while (p < s.length() && s.charAt(p) == ';') {

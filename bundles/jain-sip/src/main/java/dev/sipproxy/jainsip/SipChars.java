@@ -56,39 +56,24 @@ final class SipChars {
 
     /** The URI user part, as URLParser.user: unreserved, user-unreserved or escaped. */
     static int userEnd(String s, int p) {
-        while (p < s.length()) {
-            char c = s.charAt(p);
-            if (isUnreserved(c) || "&?+$#/,;=".indexOf(c) >= 0) {
-                p++;
-            } else if (isEscaped(s, p)) {
-                p += 3;
-            } else {
-                break;
-            }
-        }
-        return p;
+        return unreservedEnd(s, p, "&?+$#/,;=");
     }
 
     /** As URLParser.password. */
     static int passwordEnd(String s, int p) {
-        while (p < s.length()) {
-            char c = s.charAt(p);
-            if (isUnreserved(c) || "&=+$,".indexOf(c) >= 0) {
-                p++;
-            } else if (isEscaped(s, p)) {
-                p += 3;
-            } else {
-                break;
-            }
-        }
-        return p;
+        return unreservedEnd(s, p, "&=+$,");
     }
 
     /** A URI parameter's name or value, as URLParser.paramNameOrValue. */
     static int uriParamEnd(String s, int p) {
+        return unreservedEnd(s, p, "[]/:&+$");
+    }
+
+    /** A run of unreserved characters, the {@code extra} ones and escapes (%XX). */
+    private static int unreservedEnd(String s, int p, String extra) {
         while (p < s.length()) {
             char c = s.charAt(p);
-            if (isUnreserved(c) || "[]/:&+$".indexOf(c) >= 0) {
+            if (isUnreserved(c) || extra.indexOf(c) >= 0) {
                 p++;
             } else if (isEscaped(s, p)) {
                 p += 3;
