@@ -172,23 +172,29 @@ final class FastHeaderParser {
     }
 
     private static SIPHeader maxForwards(String s, int p) throws Exception {
-        int end = SipChars.digitsEnd(s, p, 9);
-        if (end != s.length()) {
+        int value = wholeNumber(s, p);
+        if (value < 0) {
             return null;
         }
         MaxForwards maxForwards = new MaxForwards();
-        maxForwards.setMaxForwards(Integer.parseInt(s, p, end, 10));
+        maxForwards.setMaxForwards(value);
         return maxForwards;
     }
 
     private static SIPHeader contentLength(String s, int p) throws Exception {
-        int end = SipChars.digitsEnd(s, p, 9);
-        if (end != s.length()) {
+        int value = wholeNumber(s, p);
+        if (value < 0) {
             return null;
         }
         ContentLength contentLength = new ContentLength();
-        contentLength.setContentLength(Integer.parseInt(s, p, end, 10));
+        contentLength.setContentLength(value);
         return contentLength;
+    }
+
+    /** The value when the rest of the line is one to nine digits (as the stack's number()), else -1. */
+    private static int wholeNumber(String s, int p) {
+        int end = SipChars.digitsEnd(s, p, 9);
+        return end == s.length() ? Integer.parseInt(s, p, end, 10) : -1;
     }
 
     private static SIPHeader vias(String s, int p) {

@@ -111,8 +111,9 @@ public class StrictMessageParser extends StringMsgParser {
 
     /**
      * The common headers through {@link FastHeaderParser}; the rest, and whatever it does not read,
-     * through the stack's parser. A header the message refuses (a second From) goes to the listener
-     * with its class, as the stack's own step does.
+     * through the stack's parser. Attaching is the stack's own step: a second single-value header is
+     * ignored there; the duplicate exception it declares goes to the listener with the header's class,
+     * as in the stack's step.
      */
     @Override
     protected void processHeader(String header, SIPMessage message, ParseExceptionListener listener, byte[] msg)
