@@ -179,4 +179,54 @@ public class ProxyMessageTest {
         assertEquals(stacks, ours);
         assertArrayEquals(stack.encodeAsBytes("UDP"), our.encodeAsBytes("UDP"));
     }
+
+    /** Single Via, Route, Record-Route and Contact headers added to a message end up in the very lists the stack makes. */
+    @Test
+    public void addedSingleHeadersGoInTheListsTheStackMakes() throws Exception {
+        byte[] bytes = INVITE.getBytes(StandardCharsets.UTF_8);
+        SIPMessage ours = proxyParse(bytes);
+        SIPMessage stacks = stackParse(bytes);
+        for (SIPMessage m : List.of(ours, stacks)) {
+            m.addFirst(((gov.nist.javax.sip.header.ViaList) new gov.nist.javax.sip.parser.ViaParser(
+                    "Via: SIP/2.0/UDP 127.0.0.2:5060;branch=z9hG4bK-3\n").parse()).getFirst());
+            m.addFirst(((RecordRouteList) new gov.nist.javax.sip.parser.RecordRouteParser(
+                    "Record-Route: <sip:127.0.0.2:5060;lr>\n").parse()).getFirst());
+            m.addLast(((gov.nist.javax.sip.header.RouteList) new gov.nist.javax.sip.parser.RouteParser(
+                    "Route: <sip:127.0.0.3;lr>\n").parse()).getFirst());
+            m.setHeader(((gov.nist.javax.sip.header.ContactList) new gov.nist.javax.sip.parser.ContactParser(
+                    "Contact: <sip:carol@127.0.0.4>\n").parse()).getFirst());
+        }
+        assertTrue(ours.getHeader("Route") instanceof gov.nist.javax.sip.header.Route);
+        assertEquals(ProxyRequest.class, ours.getClass());
+        assertNull(ObjectGraphs.difference(headers(stacks), headers(ours)));
+        assertArrayEquals(stacks.encodeAsBytes("UDP"), ours.encodeAsBytes("UDP"));
+    }
+
+    /** The remembered transaction id is the stack's, also after the top Via or the method changed, and on copies. */
+    @Test
+    public void theTransactionIdIsTheStacksThroughChanges() throws Exception {
+        String cancel = INVITE.replace("INVITE sip:", "CANCEL sip:").replace("1 INVITE", "1 CANCEL");
+        String oldStyle = INVITE.replace(";branch=z9hG4bK-1", ";branch=1234");
+        for (String text : List.of(INVITE, OK, cancel, oldStyle, INVITE.replace("z9hG4bK-1", "Z9HG4BK-UPPER"))) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            SIPMessage ours = proxyParse(bytes);
+            SIPMessage stacks = stackParse(bytes);
+            assertEquals(text, stacks.getTransactionId(), ours.getTransactionId());
+            assertEquals(text, stacks.getTransactionId(), ours.getTransactionId());
+            SIPMessage copy = (SIPMessage) ours.clone();
+            assertEquals(stacks.getTransactionId(), copy.getTransactionId());
+            for (SIPMessage m : List.of(copy, stacks)) {
+                m.addFirst(((gov.nist.javax.sip.header.ViaList) new gov.nist.javax.sip.parser.ViaParser(
+                        "Via: SIP/2.0/UDP 127.0.0.2:5060;branch=z9hG4bK-copy\n").parse()).getFirst());
+            }
+            assertEquals(text, stacks.getTransactionId(), copy.getTransactionId());
+            assertEquals("z9hg4bk-copy", copy.getTransactionId().substring(0, 12));
+            assertEquals("the original keeps its own", stackParse(bytes).getTransactionId(), ours.getTransactionId());
+            for (SIPMessage m : List.of(copy, stacks)) {
+                m.getTopmostVia().setBranch("z9hG4bK-again");
+                ((gov.nist.javax.sip.header.CSeq) m.getCSeq()).setMethod("BYE");
+            }
+            assertEquals(text, stacks.getTransactionId(), copy.getTransactionId());
+        }
+    }
 }

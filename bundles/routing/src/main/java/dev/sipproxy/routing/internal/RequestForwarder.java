@@ -13,9 +13,7 @@ import java.util.function.Supplier;
 
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
-import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
-import javax.sip.header.HeaderFactory;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RecordRouteHeader;
 import javax.sip.header.RouteHeader;
@@ -29,6 +27,7 @@ final class RequestForwarder {
     private final Identifiers ids;
     /** The proxy pool, if the pool bundle runs (may supply null). */
     private final Supplier<ProxyPool> pool;
+    private final RecordRouteTemplates recordRoutes = new RecordRouteTemplates();
 
     RequestForwarder(SipTransport transport, Identifiers ids) {
         this(transport, ids, () -> null);
@@ -181,18 +180,11 @@ final class RequestForwarder {
 
     private RecordRouteHeader recordRouteHeader(String host, int port, SipTransportType t, Destination dialogServer)
             throws ParseException {
-        AddressFactory af = transport.addressFactory();
-        HeaderFactory hf = transport.headerFactory();
-        SipURI uri = af.createSipURI(null, host);
-        uri.setPort(port);
-        if (t != SipTransportType.UDP) {
-            uri.setTransportParam(t.token());
-        }
-        uri.setLrParam();
+        RecordRouteHeader rr = recordRoutes.create(host, port, t, transport.addressFactory(), transport.headerFactory());
         if (dialogServer != null) {
-            DialogRoute.write(uri, dialogServer);
+            DialogRoute.write((SipURI) rr.getAddress().getURI(), dialogServer);
         }
-        return hf.createRecordRouteHeader(af.createAddress(uri));
+        return rr;
     }
 
     private static boolean createsDialog(Request request) {

@@ -177,6 +177,29 @@ public class RequestForwarderTest {
     }
 
     @Test
+    public void eachRequestGetsItsOwnRecordRouteEntryFromTheSameAddress() throws Exception {
+        // The entries are copies of one built per address: what one request's entry carries (its
+        // dialog's SIP Server) must not show in the next request's.
+        Request first = Sip.invite("sip:bob@example.com");
+        forwarder.recordRoute(first, SipTransportType.UDP, "198.51.100.7", TO_MEMBER);
+        Request second = Sip.invite("sip:bob@198.51.100.20");
+        forwarder.recordRoute(second, SipTransportType.UDP, "198.51.100.7",
+                new Destination("198.51.100.20", 5060, SipTransportType.UDP, null));
+        SipURI a = uris(first, RecordRouteHeader.NAME).get(0);
+        SipURI b = uris(second, RecordRouteHeader.NAME).get(0);
+        assertEquals("A", a.getParameter("sp-pair"));
+        assertNull(b.getParameter("sp-pair"));
+        assertNull(b.getParameter("sp-dst"));
+        assertEquals("<sip:" + FakeSipTransport.OWN_IP + ":5060;lr>",
+                ((RecordRouteHeader) second.getHeader(RecordRouteHeader.NAME)).getAddress().toString());
+        b.setParameter("x", "1");
+        Request third = Sip.invite("sip:bob@198.51.100.20");
+        forwarder.recordRoute(third, SipTransportType.UDP, "198.51.100.7",
+                new Destination("198.51.100.20", 5060, SipTransportType.UDP, null));
+        assertNull(uris(third, RecordRouteHeader.NAME).get(0).getParameter("x"));
+    }
+
+    @Test
     public void noRecordRouteForByeOrInDialogRequests() throws Exception {
         Request bye = Sip.request("BYE", "sip:bob@10.0.0.1:5070", "z9hG4bK-1", "to-1");
         forwarder.recordRoute(bye, SipTransportType.UDP, "198.51.100.7", TO_MEMBER);
