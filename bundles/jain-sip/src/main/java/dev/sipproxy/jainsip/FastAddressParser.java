@@ -87,6 +87,15 @@ final class FastAddressParser {
 
     /** As URLParser.sipURL, for URIs without password, IPv6 host or headers. */
     static int sipUri(String s, int p, boolean inBrackets, SipUri uri) throws ParseException {
+        return sipUri(s, p, inBrackets, false, uri);
+    }
+
+    /** A request line's Request-URI at {@code p}, ended by a space: as URLParser.sipURL with its parameters. */
+    static int requestUri(String s, int p, SipUri uri) throws ParseException {
+        return sipUri(s, p, true, true, uri);
+    }
+
+    private static int sipUri(String s, int p, boolean inBrackets, boolean endsAtSpace, SipUri uri) throws ParseException {
         if (s.startsWith("sip:", p)) {
             uri.setScheme("sip");
             p += 4;
@@ -108,7 +117,7 @@ final class FastAddressParser {
             uri.setUser(s.substring(p, userEnd));
             p = userEnd + 1;
         }
-        p = hostPort(s, p, uri);
+        p = hostPort(s, p, endsAtSpace, uri);
         if (p < 0) {
             return -1;
         }
@@ -134,7 +143,7 @@ final class FastAddressParser {
         return p;
     }
 
-    private static int hostPort(String s, int p, SipUri uri) {
+    private static int hostPort(String s, int p, boolean endsAtSpace, SipUri uri) {
         HostPort hostPort = new HostPort();
         p = hostPort(s, p, hostPort);
         if (p < 0) {
@@ -142,7 +151,7 @@ final class FastAddressParser {
         }
         if (p < s.length()) {
             char c = s.charAt(p);
-            if (c != ';' && c != '>' && c != ',') {
+            if (c != ';' && c != '>' && c != ',' && !(endsAtSpace && c == ' ')) {
                 return -1;
             }
         }

@@ -86,7 +86,8 @@ public class StrictMessageParser extends StringMsgParser {
 
     /**
      * The stack's first-line step, building this proxy's {@link ProxyRequest} and {@link ProxyResponse}
-     * instead of the stack's own classes.
+     * instead of the stack's own classes; the line itself through {@link FastFirstLineParser} when it
+     * reads it, else through the stack's parser.
      */
     @Override
     protected SIPMessage processFirstLine(String firstLine, ParseExceptionListener listener, byte[] msg)
@@ -94,7 +95,8 @@ public class StrictMessageParser extends StringMsgParser {
         if (!firstLine.startsWith(SIPConstants.SIP_VERSION_STRING)) {
             ProxyRequest request = new ProxyRequest();
             try {
-                request.setRequestLine(new RequestLineParser(firstLine + "\n").parse());
+                RequestLine fast = FastFirstLineParser.requestLine(firstLine);
+                request.setRequestLine(fast != null ? fast : new RequestLineParser(firstLine + "\n").parse());
             } catch (ParseException e) {
                 passOn(e, listener, request, RequestLine.class, firstLine, msg);
             }
@@ -102,7 +104,8 @@ public class StrictMessageParser extends StringMsgParser {
         }
         ProxyResponse response = new ProxyResponse();
         try {
-            response.setStatusLine(new StatusLineParser(firstLine + "\n").parse());
+            StatusLine fast = FastFirstLineParser.statusLine(firstLine);
+            response.setStatusLine(fast != null ? fast : new StatusLineParser(firstLine + "\n").parse());
         } catch (ParseException e) {
             passOn(e, listener, response, StatusLine.class, firstLine, msg);
         }
