@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import org.junit.Test;
 
@@ -123,42 +122,14 @@ public class FastFirstLineParserTest {
     /** Mutants (a character put in, taken out or doubled, a case changed) are read as the stack reads them or left to it. */
     @Test
     public void mutantsAreReadAsTheStackReadsThemOrLeftToIt() {
-        Random random = new Random(Long.getLong("mutant.seed", 3261));
-        String palette = " \t;,:<>\"@=?%[]/\\*.-+_~a1Z9";
-        int read = 0;
-        int mutants = 0;
         List<String> bases = new ArrayList<>(CALL_LINES);
         bases.addAll(LEFT_TO_THE_STACK);
-        for (int round = 0; round < Integer.getInteger("mutant.rounds", 400); round++) {
-            for (String base : bases) {
-                StringBuilder b = new StringBuilder(base);
-                int changes = 1 + random.nextInt(3);
-                for (int i = 0; i < changes; i++) {
-                    int at = random.nextInt(b.length() + 1);
-                    switch (random.nextInt(4)) {
-                        case 0 -> b.insert(at, palette.charAt(random.nextInt(palette.length())));
-                        case 1 -> {
-                            if (at < b.length()) {
-                                b.deleteCharAt(at);
-                            }
-                        }
-                        case 2 -> {
-                            if (at < b.length()) {
-                                b.insert(at, b.charAt(at));
-                            }
-                        }
-                        default -> {
-                            if (at < b.length()) {
-                                char c = b.charAt(at);
-                                b.setCharAt(at, Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
-                            }
-                        }
-                    }
-                }
-                mutants++;
-                if (readsAsTheStack(b.toString())) {
-                    read++;
-                }
+        int read = 0;
+        int mutants = 0;
+        for (String mutant : Mutants.of(bases, 3261L)) {
+            mutants++;
+            if (readsAsTheStack(mutant)) {
+                read++;
             }
         }
         assertTrue("mutants read by the fast path: " + read + " of " + mutants, read > mutants / 10);
