@@ -5,7 +5,6 @@ import gov.nist.javax.sip.header.RequestLine;
 import gov.nist.javax.sip.header.StatusLine;
 
 import java.text.ParseException;
-import java.util.Set;
 
 /**
  * A message's first line in the shapes user agents send, read in one pass into the objects the
@@ -21,8 +20,6 @@ final class FastFirstLineParser {
     private static final String VERSION = "SIP/2.0";
     private static final String SPACE_VERSION = " " + VERSION;
     private static final String VERSION_SPACE = VERSION + " ";
-    private static final Set<String> METHODS = Set.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER",
-            "PRACK", "UPDATE", "INFO", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH");
 
     private FastFirstLineParser() {
     }
@@ -34,7 +31,7 @@ final class FastFirstLineParser {
             return null;
         }
         String method = line.substring(0, space);
-        if (!METHODS.contains(method)) {
+        if (!FastHeaderParser.isKnownMethod(method)) {
             return null;
         }
         SipUri uri = new SipUri();

@@ -48,6 +48,11 @@ final class FastHeaderParser {
     private FastHeaderParser() {
     }
 
+    /** Whether {@code method} is one the fast paths read (in a CSeq here, in a request line in {@link FastFirstLineParser}). */
+    static boolean isKnownMethod(String method) {
+        return METHODS.containsKey(method);
+    }
+
     /** The parsed header, or null where the stack's parser is to read it. */
     static SIPHeader parse(String line) {
         int colon = line.indexOf(':');
