@@ -8,6 +8,7 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.HopImpl;
 import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPClientTransaction;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.SIPTransaction;
@@ -38,26 +39,48 @@ import javax.sip.address.Hop;
  *
  * <p>A non-INVITE server transaction over UDP hands its final answer over to {@link AnsweredRequests}
  * and ends at once; a retransmission of its request is answered from there, before the stack would
- * look for (and, not finding one, create) a transaction.
+ * look for (and, not finding one, create) a transaction. A non-INVITE client transaction over UDP
+ * leaves its key in {@link EndedClientTransactions} and ends once it has its final response; a
+ * retransmission of that response finds the key there and is dropped, not forwarded as a stray one.
  */
 final class BranchMatchingSipStack extends SipStackImpl {
     private static final StackLogger LOGGER = CommonLogger.getLogger(BranchMatchingSipStack.class);
     /** Timer J over UDP, 64*T1 (RFC 3261 17.2.2). */
     static final long TIMER_J_MILLIS = SIPTransaction.TIMER_J * (long) BASE_TIMER_INTERVAL;
+    /** Timer K over UDP, T4 as the stack has it (RFC 3261 17.1.2.2). */
+    static final long TIMER_K_MILLIS = 5000;
     /** Stands for an answered retransmission: the stack has nothing more to do with it. */
     private static final ServerRequestInterface ANSWERED = (request, channel) -> { };
+    /** Stands for an absorbed retransmission of a final response: nothing more to do with it either. */
+    private static final ServerResponseInterface ABSORBED = new ServerResponseInterface() {
+        @Override
+        public void processResponse(SIPResponse response, MessageChannel channel, SIPDialog dialog) {
+        }
+
+        @Override
+        public void processResponse(SIPResponse response, MessageChannel channel) {
+        }
+    };
 
     private final AnsweredRequests answered;
+    private final EndedClientTransactions endedClients;
 
     BranchMatchingSipStack(Properties properties) throws PeerUnavailableException {
         super(properties);
         answered = new AnsweredRequests(TIMER_J_MILLIS, Math.max(100, serverTransactionTableHighwaterMark),
+                System::currentTimeMillis);
+        endedClients = new EndedClientTransactions(TIMER_K_MILLIS, Math.max(100, clientTransactionTableHiwaterMark),
                 System::currentTimeMillis);
     }
 
     /** The answers of ended non-INVITE server transactions over UDP, kept for Timer J. */
     AnsweredRequests answeredRequests() {
         return answered;
+    }
+
+    /** The keys of ended non-INVITE client transactions over UDP, kept for Timer K. */
+    EndedClientTransactions endedClientTransactions() {
+        return endedClients;
     }
 
     @Override
@@ -137,7 +160,7 @@ final class BranchMatchingSipStack extends SipStackImpl {
         String key = response.getTransactionId();
         if (sipMessageValves.isEmpty() && Branches.hasMagicCookie(key)
                 && findTransaction(key, false) == null) {
-            return sipMessageFactory.newSIPServerResponse(response, channel);
+            return endedClients.absorbs(key) ? ABSORBED : sipMessageFactory.newSIPServerResponse(response, channel);
         }
         return super.newSIPServerResponse(response, channel);
     }

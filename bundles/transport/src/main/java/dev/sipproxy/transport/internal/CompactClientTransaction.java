@@ -4,6 +4,7 @@ import gov.nist.javax.sip.ReleaseReferencesStrategy;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPClientTransactionImpl;
+import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 
 import javax.sip.TransactionState;
@@ -33,6 +34,11 @@ import javax.sip.message.Request;
  * and removes it: by then the messages had outlived several young collections and been copied into
  * the old generation. No ACK will be built from the request: that is done for errors only.
  *
+ * <p>Over UDP a non-INVITE transaction does not even stay for Timer K: once the listener has its
+ * final response, its key goes to the stack's {@link EndedClientTransactions}, which absorbs the
+ * retransmissions of that response for T4, and the transaction ends at once (its listener is told
+ * then). The stack's Timer K task would have held the whole transaction for those 5 s.
+ *
  * <p>The stack cleans a transaction up from its message threads and from its timer threads, and its
  * clean-up reads the request field twice (is it there, then use it): when another thread let go of
  * the request in between, that was a NullPointerException (seen over TCP at 1500 calls/s). The
@@ -44,6 +50,10 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
     private static final byte[] NOT_KEPT = new byte[0];
 
     private volatile boolean released;
+    /** The thread handing this transaction its final response, while the stack's Timer K waits for it to finish. */
+    private volatile Thread endingAtOnce;
+    /** Whether the stack ran its Timer K (set to 0) while {@link #endingAtOnce} was at work. */
+    private boolean timerKDeferred;
 
     CompactClientTransaction(SIPTransactionStack stack, MessageChannel channel) {
         super(stack, channel);
@@ -55,6 +65,69 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
         if (response.getStatusCode() / 100 == 2) {
             releaseInviteEndedBy2xx();
         }
+    }
+
+    /**
+     * A final response that ends a non-INVITE transaction over UDP: the stack runs its Timer K task
+     * at once (Timer K set to 0) but, before its listener has the response; that task waits here
+     * until the stack is done with the response, and then the transaction ends, its key kept apart.
+     */
+    @Override
+    public synchronized void processResponse(SIPResponse response, MessageChannel channel, SIPDialog dialog) {
+        EndedClientTransactions ended = endsAtOnceWith(response);
+        if (ended == null) {
+            super.processResponse(response, channel, dialog);
+            return;
+        }
+        timerK = 0;
+        endingAtOnce = Thread.currentThread();
+        try {
+            super.processResponse(response, channel, dialog);
+        } finally {
+            endingAtOnce = null;
+        }
+        if (timerKDeferred) {
+            timerKDeferred = false;
+            // kept apart before the stack lets go, so that a retransmission finds one or the other
+            ended.add(getTransactionId());
+            super.fireTimeoutTimer();
+            super.cleanUpOnTerminated();
+        }
+    }
+
+    /**
+     * The stack's table of ended transactions, when {@code response} is the first final response of a
+     * non-INVITE transaction over UDP with an RFC 3261 branch; otherwise null.
+     */
+    private EndedClientTransactions endsAtOnceWith(SIPResponse response) {
+        TransactionState state = getState();
+        String method = getMethod();
+        if (response.getStatusCode() < 200 || isReliable() || method == null || isInviteTransaction()
+                || Request.ACK.equals(method)
+                || (state != TransactionState.TRYING && state != TransactionState.PROCEEDING)
+                || !Branches.hasMagicCookie(getBranch())
+                || getReleaseReferencesStrategy() != ReleaseReferencesStrategy.Normal
+                || !(sipStack instanceof BranchMatchingSipStack stack)) {
+            return null;
+        }
+        return stack.endedClientTransactions();
+    }
+
+    @Override
+    public void fireTimeoutTimer() {
+        if (endingAtOnce == Thread.currentThread()) {
+            timerKDeferred = true;
+            return;
+        }
+        super.fireTimeoutTimer();
+    }
+
+    @Override
+    protected void cleanUpOnTerminated() {
+        if (endingAtOnce == Thread.currentThread()) {
+            return;
+        }
+        super.cleanUpOnTerminated();
     }
 
     private synchronized void releaseInviteEndedBy2xx() {

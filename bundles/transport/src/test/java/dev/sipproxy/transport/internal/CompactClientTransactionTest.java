@@ -22,7 +22,7 @@ import gov.nist.javax.sip.message.MessageFactoryImpl;
 
 /**
  * Requests sent through client transactions over real UDP and answered by a peer: an answered BYE
- * keeps no request (not even as bytes), still absorbs a retransmitted 200 and ends on Timer K; an
+ * keeps no request (not even as bytes) and ends at once, its key absorbing a retransmitted 200; an
  * INVITE answered with an error keeps its parsed request, which the ACK to a retransmitted error
  * needs, and no bytes of it; one answered 200 keeps nothing, and a retransmitted 200 still reaches
  * the listener.
@@ -34,23 +34,59 @@ public class CompactClientTransactionTest {
     public final UdpStackAndPeer net = new UdpStackAndPeer(listener);
 
     @Test
-    public void anAnsweredByeKeepsNoRequestAbsorbsARetransmitted200AndEnds() throws Exception {
+    public void anAnsweredByeEndsAtOnceAndItsKeyAbsorbsARetransmitted200() throws Exception {
         ClientTransaction ct = send("BYE", "z9hG4bK-ct-bye-1");
         assertTrue("the stack creates compact client transactions", ct instanceof CompactClientTransaction);
         String bye = received("BYE");
 
         String ok = answer(bye, "200 OK");
         net.send(ok);
-        assertEquals(200, listener.nextResponse().getResponse().getStatusCode());
-        awaitReleased((CompactClientTransaction) ct);
-        assertEquals(TransactionState.COMPLETED, ct.getState());
+        ResponseEvent e = listener.nextResponse();
+        assertEquals(200, e.getResponse().getStatusCode());
+        assertSame("the listener gets the response through the transaction", ct, e.getClientTransaction());
+        TransactionTerminatedEvent ended = listener.pollTerminated(2_000);
+        assertNotNull("over UDP the transaction ends at once, not after Timer K (5 s)", ended);
+        assertSame(ct, ended.getClientTransaction());
+        assertEquals(TransactionState.TERMINATED, ct.getState());
         assertNull("the request is not kept, not even as bytes", ct.getRequest());
+        assertFalse(((CompactClientTransaction) ct).holdsRequestBytes());
+        assertTrue("its key stays for Timer K", endedClients().absorbs("z9hg4bk-ct-bye-1"));
 
         net.send(ok);
-        assertNull("the retransmitted 200 is absorbed by the transaction", listener.pollResponse(300));
+        assertNull("the retransmitted 200 is absorbed, not passed on as a stray response",
+                listener.pollResponse(300));
+    }
 
-        // Timer K (T4, 5 s) and the stack's linger (2 s) end it, without parsing anything back
-        assertEndsWithin15s(ct);
+    @Test
+    public void aStrayResponseWithAnotherBranchStillReachesTheListener() throws Exception {
+        ClientTransaction ct = send("BYE", "z9hG4bK-ct-bye-2");
+        String ok = answer(received("BYE"), "200 OK");
+        net.send(ok);
+        assertEquals(200, listener.nextResponse().getResponse().getStatusCode());
+        assertNotNull(listener.pollTerminated(2_000));
+
+        net.send(ok.replace("z9hG4bK-ct-bye-2", "z9hG4bK-ct-bye-3"));
+        ResponseEvent stray = listener.pollResponse(2_000);
+        assertNotNull("a response no transaction sent goes on (a proxy forwards it statelessly)", stray);
+        assertNull(stray.getClientTransaction());
+        assertFalse(endedClients().absorbs("z9hg4bk-ct-bye-3"));
+        assertNotNull(ct);
+    }
+
+    @Test
+    public void aProvisionalResponseDoesNotEndTheTransaction() throws Exception {
+        ClientTransaction ct = send("BYE", "z9hG4bK-ct-bye-4");
+        String bye = received("BYE");
+        net.send(answer(bye, "100 Trying"));
+        assertEquals(100, listener.nextResponse().getResponse().getStatusCode());
+        assertEquals(TransactionState.PROCEEDING, ct.getState());
+        assertNull(listener.pollTerminated(300));
+        assertFalse(endedClients().absorbs("z9hg4bk-ct-bye-4"));
+
+        net.send(answer(bye, "481 Call/Transaction Does Not Exist"));
+        assertEquals(481, listener.nextResponse().getResponse().getStatusCode());
+        assertNotNull("a final response after a provisional one ends it too", listener.pollTerminated(2_000));
+        assertTrue(endedClients().absorbs("z9hg4bk-ct-bye-4"));
     }
 
     @Test
@@ -92,6 +128,10 @@ public class CompactClientTransactionTest {
         assertEquals(200, again.getResponse().getStatusCode());
 
         assertEndsWithin15s(ct);
+    }
+
+    private EndedClientTransactions endedClients() {
+        return ((BranchMatchingSipStack) net.stack().stack()).endedClientTransactions();
     }
 
     /** The text of the request the peer receives next, which must be a {@code method}. */
