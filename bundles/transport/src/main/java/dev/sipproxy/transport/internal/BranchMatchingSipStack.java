@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.util.Properties;
 
 import javax.sip.PeerUnavailableException;
+import javax.sip.message.Request;
 import javax.sip.address.Hop;
 
 /**
@@ -40,8 +41,10 @@ import javax.sip.address.Hop;
  * <p>A non-INVITE server transaction over UDP hands its final answer over to {@link AnsweredRequests}
  * and ends at once; a retransmission of its request is answered from there, before the stack would
  * look for (and, not finding one, create) a transaction. A non-INVITE client transaction over UDP
- * leaves its key in {@link EndedClientTransactions} and ends once it has its final response; a
+ * leaves its key in {@link EndedTransactions} and ends once it has its final response; a
  * retransmission of that response finds the key there and is dropped, not forwarded as a stray one.
+ * An INVITE server transaction over UDP that sent a 2xx leaves its key in another such table, where
+ * retransmissions of the INVITE are absorbed for Timer L.
  */
 final class BranchMatchingSipStack extends SipStackImpl {
     private static final StackLogger LOGGER = CommonLogger.getLogger(BranchMatchingSipStack.class);
@@ -49,6 +52,8 @@ final class BranchMatchingSipStack extends SipStackImpl {
     static final long TIMER_J_MILLIS = SIPTransaction.TIMER_J * (long) BASE_TIMER_INTERVAL;
     /** Timer K over UDP, T4 as the stack has it (RFC 3261 17.1.2.2). */
     static final long TIMER_K_MILLIS = 5000;
+    /** Timer L over UDP, 64*T1 (RFC 6026 17.2.1): how long an INVITE answered 2xx absorbs its retransmissions. */
+    static final long TIMER_L_MILLIS = 64L * BASE_TIMER_INTERVAL;
     /** Stands for an answered retransmission: the stack has nothing more to do with it. */
     private static final ServerRequestInterface ANSWERED = (request, channel) -> { };
     /** Stands for an absorbed retransmission of a final response: nothing more to do with it either. */
@@ -63,13 +68,16 @@ final class BranchMatchingSipStack extends SipStackImpl {
     };
 
     private final AnsweredRequests answered;
-    private final EndedClientTransactions endedClients;
+    private final EndedTransactions endedClients;
+    private final EndedTransactions acceptedInvites;
 
     BranchMatchingSipStack(Properties properties) throws PeerUnavailableException {
         super(properties);
         answered = new AnsweredRequests(TIMER_J_MILLIS, Math.max(100, serverTransactionTableHighwaterMark),
                 System::currentTimeMillis);
-        endedClients = new EndedClientTransactions(TIMER_K_MILLIS, Math.max(100, clientTransactionTableHiwaterMark),
+        endedClients = new EndedTransactions(TIMER_K_MILLIS, Math.max(100, clientTransactionTableHiwaterMark),
+                System::currentTimeMillis);
+        acceptedInvites = new EndedTransactions(TIMER_L_MILLIS, Math.max(100, serverTransactionTableHighwaterMark),
                 System::currentTimeMillis);
     }
 
@@ -79,18 +87,38 @@ final class BranchMatchingSipStack extends SipStackImpl {
     }
 
     /** The keys of ended non-INVITE client transactions over UDP, kept for Timer K. */
-    EndedClientTransactions endedClientTransactions() {
+    EndedTransactions endedClientTransactions() {
         return endedClients;
+    }
+
+    /** The keys of INVITE server transactions over UDP that a 2xx ended, kept for Timer L. */
+    EndedTransactions acceptedInvites() {
+        return acceptedInvites;
     }
 
     @Override
     public ServerRequestInterface newSIPServerRequest(SIPRequest request, MessageChannel channel) {
+        if (isAcceptedInviteAgain(request)) {
+            return ANSWERED;
+        }
         AnsweredRequests.Answer answer = answerFor(request, channel);
         if (answer == null) {
             return super.newSIPServerRequest(request, channel);
         }
         sendAgain(answer);
         return ANSWERED;
+    }
+
+    /**
+     * A retransmission of an INVITE whose transaction a 2xx ended: absorbed (RFC 6026 17.2.1, the
+     * Accepted state), not forwarded again. Its ACK, which has a branch of its own, is not.
+     */
+    private boolean isAcceptedInviteAgain(SIPRequest request) {
+        if (acceptedInvites.isEmpty() || !sipMessageValves.isEmpty() || !Request.INVITE.equals(request.getMethod())) {
+            return false;
+        }
+        String key = request.getTransactionId();
+        return Branches.hasMagicCookie(key) && acceptedInvites.absorbs(key) && findTransaction(key, true) == null;
     }
 
     /** The kept answer to a retransmitted non-INVITE request over UDP, or null. */

@@ -35,7 +35,7 @@ import javax.sip.message.Request;
  * the old generation. No ACK will be built from the request: that is done for errors only.
  *
  * <p>Over UDP a non-INVITE transaction does not even stay for Timer K: once the listener has its
- * final response, its key goes to the stack's {@link EndedClientTransactions}, which absorbs the
+ * final response, its key goes to the stack's {@link EndedTransactions}, which absorbs the
  * retransmissions of that response for T4, and the transaction ends at once (its listener is told
  * then). The stack's Timer K task would have held the whole transaction for those 5 s.
  *
@@ -74,7 +74,7 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
      */
     @Override
     public synchronized void processResponse(SIPResponse response, MessageChannel channel, SIPDialog dialog) {
-        EndedClientTransactions ended = endsAtOnceWith(response);
+        EndedTransactions ended = endsAtOnceWith(response);
         if (ended == null) {
             super.processResponse(response, channel, dialog);
             return;
@@ -99,7 +99,7 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
      * The stack's table of ended transactions, when {@code response} is the first final response of a
      * non-INVITE transaction over UDP with an RFC 3261 branch; otherwise null.
      */
-    private EndedClientTransactions endsAtOnceWith(SIPResponse response) {
+    private EndedTransactions endsAtOnceWith(SIPResponse response) {
         TransactionState state = getState();
         String method = getMethod();
         if (response.getStatusCode() < 200 || isReliable() || method == null || isInviteTransaction()

@@ -47,6 +47,8 @@ import javax.sip.message.Response;
  * retransmitted 2xx go end to end) lets go of its request and its response as soon as the 2xx has
  * gone, not when the stack next looks at it (its timer ticks every 500 ms) and removes it: by then
  * the messages had outlived several young collections and been copied into the old generation.
+ * Over UDP its key goes to the stack's accepted INVITEs ({@link EndedTransactions}), which absorb
+ * retransmissions of the INVITE for Timer L (RFC 6026) after the stack has removed the transaction.
  *
  * <p>The stack cleans a transaction up from its message threads and from its timer threads, and its
  * clean-up reads the request field twice (is it there, then use it): when another thread let go of
@@ -154,6 +156,10 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
         originalRequestBytes = null;
         originalRequest = null;
         lastResponse = null;
+        if (!isReliable() && sipStack instanceof BranchMatchingSipStack stack) {
+            // retransmissions of the INVITE are absorbed there once the stack has let the transaction go
+            stack.acceptedInvites().add(getTransactionId());
+        }
     }
 
     /**

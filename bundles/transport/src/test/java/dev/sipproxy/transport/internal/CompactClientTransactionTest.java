@@ -130,7 +130,7 @@ public class CompactClientTransactionTest {
         assertEndsWithin15s(ct);
     }
 
-    private EndedClientTransactions endedClients() {
+    private EndedTransactions endedClients() {
         return ((BranchMatchingSipStack) net.stack().stack()).endedClientTransactions();
     }
 

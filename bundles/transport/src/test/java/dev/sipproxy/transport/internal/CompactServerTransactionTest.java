@@ -124,9 +124,23 @@ public class CompactServerTransactionTest {
         net.send(invite("z9hG4bK-inv-2"));
         assertNull("a retransmitted INVITE is absorbed by the ended transaction, as when it kept its request",
                 listener.pollRequest(300));
-        TransactionTerminatedEvent ended = listener.pollTerminated(15_000);
-        assertNotNull("the transaction ended within 15 s", ended);
+        TransactionTerminatedEvent ended = listener.pollTerminated(2_000);
+        assertNotNull("the stack lets the transaction go at its next look (500 ms), without lingering", ended);
         assertSame(st, ended.getServerTransaction());
+
+        assertTrue("its key stays for Timer L", accepted().absorbs("z9hg4bk-inv-2"));
+        net.send(invite("z9hG4bK-inv-2"));
+        assertNull("a retransmitted INVITE is still absorbed once the transaction has gone (RFC 6026 Accepted)",
+                listener.pollRequest(300));
+        net.send(ack("z9hG4bK-inv-2"));
+        assertNotNull("an ACK with the INVITE's branch is not absorbed: it goes on, as one with no transaction",
+                listener.pollRequest(2_000));
+        net.send(invite("z9hG4bK-inv-3"));
+        assertNotNull("another INVITE is a new request", listener.pollRequest(2_000));
+    }
+
+    private EndedTransactions accepted() {
+        return ((BranchMatchingSipStack) net.stack().stack()).acceptedInvites();
     }
 
     private AnsweredRequests answered() {

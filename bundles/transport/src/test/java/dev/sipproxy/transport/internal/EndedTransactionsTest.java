@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.Test;
 
 /** The keys of ended client transactions: they absorb for Timer K and no longer, and the table is bounded. */
-public class EndedClientTransactionsTest {
+public class EndedTransactionsTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final EndedClientTransactions table = new EndedClientTransactions(5_000, 3, now::get);
+    private final EndedTransactions table = new EndedTransactions(5_000, 3, now::get);
 
     @Test
     public void aKeyAbsorbsUntilTimerKEnds() {
