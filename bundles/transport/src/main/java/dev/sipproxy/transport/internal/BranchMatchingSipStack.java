@@ -8,8 +8,8 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.HopImpl;
 import gov.nist.javax.sip.stack.MessageChannel;
-import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPClientTransaction;
+import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.SIPTransaction;
 import gov.nist.javax.sip.stack.ServerRequestInterface;
@@ -20,8 +20,8 @@ import java.net.InetAddress;
 import java.util.Properties;
 
 import javax.sip.PeerUnavailableException;
-import javax.sip.message.Request;
 import javax.sip.address.Hop;
+import javax.sip.message.Request;
 
 /**
  * The JAIN-SIP stack, with two changes: how a received response finds its client transaction, and

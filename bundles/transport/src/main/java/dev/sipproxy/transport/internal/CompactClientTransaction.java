@@ -68,8 +68,8 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
     }
 
     /**
-     * A final response that ends a non-INVITE transaction over UDP: the stack runs its Timer K task
-     * at once (Timer K set to 0) but, before its listener has the response; that task waits here
+     * A final response that ends a non-INVITE transaction over UDP. With Timer K set to 0 the stack
+     * runs its Timer K task at once, before its listener has the response; here that task waits
      * until the stack is done with the response, and then the transaction ends, its key kept apart.
      */
     @Override
