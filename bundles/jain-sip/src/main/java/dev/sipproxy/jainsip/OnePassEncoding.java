@@ -20,8 +20,8 @@ import java.util.Collection;
  * message's bytes, body included: the bytes sent are the only array made per message. (Through a
  * string, as before, the header text was copied three times over: the builder, the string, the
  * bytes; with the INVITE, 180, 200, ACK, BYE and 200 the proxy sends per call, the leading site in
- * JFR's allocation samples, about a fifth of them.) A header with a character beyond US-ASCII goes the long way, through a string
- * encoded in UTF-8.
+ * JFR's allocation samples, about a fifth of them.) A header with a character beyond US-ASCII goes
+ * the long way, through a string encoded in UTF-8.
  *
  * <p>The stack encodes the first line in UTF-8 and the headers in the body's charset; this applies to
  * messages whose body charset is UTF-8 (the default), where the two are one encoding.

@@ -101,12 +101,9 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
      */
     private EndedTransactions endsAtOnceWith(SIPResponse response) {
         TransactionState state = getState();
-        String method = getMethod();
-        if (response.getStatusCode() < 200 || isReliable() || method == null || isInviteTransaction()
-                || Request.ACK.equals(method)
+        // lets go of its request (which also rules out a null method) before isInviteTransaction reads it
+        if (response.getStatusCode() < 200 || isReliable() || !letsGoOfItsRequest() || isInviteTransaction()
                 || (state != TransactionState.TRYING && state != TransactionState.PROCEEDING)
-                || !Branches.hasMagicCookie(getBranch())
-                || getReleaseReferencesStrategy() != ReleaseReferencesStrategy.Normal
                 || !(sipStack instanceof BranchMatchingSipStack stack)) {
             return null;
         }
@@ -192,10 +189,15 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
      */
     private boolean releasable() {
         TransactionState state = getState();
-        return (state == TransactionState.COMPLETED || state == TransactionState.TERMINATED)
-                && getReleaseReferencesStrategy() == ReleaseReferencesStrategy.Normal
+        return (state == TransactionState.COMPLETED || state == TransactionState.TERMINATED) && letsGoOfItsRequest();
+    }
+
+    /** RFC 3261 branch, a method that has a transaction, and the stack set to release references by encoding them. */
+    private boolean letsGoOfItsRequest() {
+        String method = getMethod();
+        return getReleaseReferencesStrategy() == ReleaseReferencesStrategy.Normal
                 && Branches.hasMagicCookie(getBranch())
-                && getMethod() != null && !Request.ACK.equals(getMethod());
+                && method != null && !Request.ACK.equals(method);
     }
 
     /** Whether the stack holds the request encoded as bytes (for tests). */

@@ -35,6 +35,6 @@ final class EndedTransactions extends ExpiringTable<EndedTransactions.Ended> {
 
     /** Whether a message with {@code key} is a retransmission that an ended transaction would absorb. */
     boolean absorbs(String key) {
-        return !isEmpty() && find(key) != null;
+        return find(key) != null;
     }
 }
