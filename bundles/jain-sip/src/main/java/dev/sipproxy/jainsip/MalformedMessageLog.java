@@ -25,7 +25,15 @@ final class MalformedMessageLog {
     }
 
     static void refused(String reason, byte[] msg) {
-        String peer = peer(msg);
+        log(reason, peer(msg));
+    }
+
+    /** A connection's stream that cannot be read as SIP messages from {@code peer} (its address) on. */
+    static void refusedOnConnection(String reason, String peer) {
+        log(reason + "; connection closed", peer);
+    }
+
+    private static void log(String reason, String peer) {
         String key = reason + "|" + peer;
         long now = System.currentTimeMillis();
         if (LAST.size() > MAX_KEYS) {

@@ -11,7 +11,9 @@ import java.net.InetAddress;
 
 /**
  * The stack's listening points ({@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): UDP receives
- * into one buffer ({@link BufferReusingUdpProcessor}); TCP and TLS are the stack's own blocking processors.
+ * into one buffer ({@link BufferReusingUdpProcessor}); TCP connections are read, framed and
+ * processed by one thread each ({@link FramingTcpMessageProcessor}); TLS is the stack's own
+ * blocking processor.
  */
 public final class ProxyMessageProcessorFactory implements MessageProcessorFactory {
     private final MessageProcessorFactory stackDefault = new OIOMessageProcessorFactory();
@@ -23,6 +25,9 @@ public final class ProxyMessageProcessorFactory implements MessageProcessorFacto
             BufferReusingUdpProcessor udp = new BufferReusingUdpProcessor(address, stack, port);
             sendFromListeningSockets(stack);
             return udp;
+        }
+        if ("TCP".equalsIgnoreCase(transport)) {
+            return new FramingTcpMessageProcessor(address, stack, port);
         }
         return stackDefault.createMessageProcessor(stack, address, port, transport);
     }

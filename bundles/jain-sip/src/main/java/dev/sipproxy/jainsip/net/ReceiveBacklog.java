@@ -13,10 +13,11 @@ import javax.sip.SipStack;
 
 /**
  * How far a running stack is behind: how long the oldest received message that no worker thread
- * has taken up yet has waited. UDP messages wait in each listening point's queue
- * ({@link QueuedReceiver}); TCP and TLS messages, parsed by their connection's reader thread, wait
- * in the stack's post-parsing queue (one per JVM in this JAIN-SIP version). A healthy proxy has
- * a few milliseconds here; hundreds mean it takes in more than it can process.
+ * has taken up yet has waited. UDP messages wait in each listening point's queue, TCP messages on
+ * their connection, where the wait is estimated from what is queued there (both
+ * {@link QueuedReceiver}s); TLS messages, parsed by their connection's reader thread, wait in the
+ * stack's post-parsing queue (one per JVM in this JAIN-SIP version). A healthy proxy has a few
+ * milliseconds here; hundreds mean it takes in more than it can process.
  */
 public final class ReceiveBacklog {
 
@@ -42,7 +43,7 @@ public final class ReceiveBacklog {
         return last;
     }
 
-    /** The stack's listening points that queue what they receive (its UDP ones). */
+    /** The stack's listening points that tell how long what they received waits (UDP and TCP). */
     private static List<QueuedReceiver> receivers(SipStack stack) {
         List<QueuedReceiver> receivers = new ArrayList<>(2);
         for (Iterator<?> it = stack.getListeningPoints(); it.hasNext(); ) {

@@ -77,8 +77,9 @@ final class StackProperties {
         // absorbed for Timer L (RFC 6026) by keys alone (BranchMatchingSipStack), so the transaction goes
         // at the stack's next look at it (500 ms). RFC 3261 timers (J, K, D) are unchanged.
         p.setProperty("gov.nist.javax.sip.LINGER_TIMER", "0");
-        // UDP listening points receive into one buffer, not a new 16 KiB one per datagram (see the
-        // JAIN-SIP bundle); TCP and TLS are the stack's own.
+        // UDP listening points receive into one buffer, not a new 16 KiB one per datagram; a TCP
+        // connection is read, framed and processed by one thread (see the JAIN-SIP bundle); TLS is the
+        // stack's own, and only TLS still uses the post-parsing pool above.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", PROCESSOR_FACTORY);
         // TCP stays on the stack's blocking processor (a thread per connection). Its NIO processor
         // (NioMessageProcessorFactory) closes the connection to a SIP Server as soon as the INVITE

@@ -1,0 +1,37 @@
+package dev.sipproxy.jainsip;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import org.junit.Test;
+
+public class BacklogEstimateTest {
+
+    @Test
+    public void aConnectionThatKeepsUpHasNoBacklog() throws Exception {
+        BacklogEstimate e = new BacklogEstimate();
+        for (int i = 0; i < 100; i++) {
+            e.processed(600, 60_000, false, () -> {
+                throw new AssertionError("the socket is not asked when a read did not fill the buffer");
+            });
+        }
+        assertEquals(0, e.millis());
+    }
+
+    @Test
+    public void queuedBytesTimesTheRecentCostPerByte() throws Exception {
+        BacklogEstimate e = new BacklogEstimate();
+        // 16 KiB reads, each processed in 16 ms: 1 µs per byte
+        for (int i = 0; i < 100; i++) {
+            e.processed(16384, 16_384_000, true, () -> 1_000_000);
+        }
+        // a million bytes waiting at 1 µs each: about a second behind
+        assertTrue(e.millis() + " ms", Math.abs(e.millis() - 1000) <= 5);
+        e.processed(100, 100_000, false, () -> 0);
+        assertEquals("a read that drained the socket: caught up", 0, e.millis());
+        e.processed(16384, 16_384_000, true, () -> 300_000);
+        assertTrue(e.millis() + " ms", Math.abs(e.millis() - 300) <= 5);
+        e.clear();
+        assertEquals(0, e.millis());
+    }
+}
