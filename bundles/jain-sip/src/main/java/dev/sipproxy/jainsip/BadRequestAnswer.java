@@ -48,8 +48,10 @@ final class BadRequestAnswer {
         try {
             if (channel.isReliable()) {
                 // a stream: the answer goes back on the connection the request came on
-                channel.sendMessage(new gov.nist.javax.sip.parser.StringMsgParser()
-                        .parseSIPMessage(b.toString().getBytes(StandardCharsets.ISO_8859_1), true, false, null));
+                byte[] bytes = b.toString().getBytes(StandardCharsets.ISO_8859_1);
+                if (!(channel instanceof FramingTcpMessageChannel tcp && tcp.sendBeforeStackKnowsIt(bytes))) {
+                    channel.sendMessage(new gov.nist.javax.sip.parser.StringMsgParser().parseSIPMessage(bytes, true, false, null));
+                }
                 return;
             }
         } catch (Exception e) {

@@ -2,6 +2,14 @@ package dev.sipproxy.jainsip;
 
 import gov.nist.core.CommonLogger;
 import gov.nist.core.StackLogger;
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.To;
+import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.stack.MessageChannel;
@@ -13,6 +21,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.concurrent.TimeUnit;
 
@@ -75,6 +84,25 @@ final class FramingTcpMessageChannel extends TCPMessageChannel {
         isCached = true;
     }
 
+    /**
+     * Sends {@code bytes} on this connection if the stack does not know it yet, and says whether it
+     * did. The stack takes an accepted connection into its table of sockets when it processes the first
+     * request from it; until then its sending would open a new connection to the peer's port instead
+     * (for an answer to a first message it refused). No other thread writes to the connection then.
+     */
+    synchronized boolean sendBeforeStackKnowsIt(byte[] bytes) {
+        if (isCached || myClientOutputStream == null) {
+            return false;
+        }
+        try {
+            myClientOutputStream.write(bytes);
+            myClientOutputStream.flush();
+        } catch (IOException e) {
+            // the peer has gone: nothing to answer
+        }
+        return true;
+    }
+
     /** How long, estimated, a message arriving now would wait on this connection before it is processed. */
     long backlogMillis() {
         return backlog.millis();
@@ -101,10 +129,12 @@ final class FramingTcpMessageChannel extends TCPMessageChannel {
                     return;
                 }
                 long readAt = System.nanoTime();
-                framer.feed(buf, 0, n, messages);
+                backlog.reading(readAt);
+                int framed = framer.feed(buf, 0, n, messages);
                 backlog.processed(n, System.nanoTime() - readAt, n == buf.length, queued);
                 if (readTimeoutNanos > 0) {
-                    messageDeadline = guardAgainstSlowPeer(socket, framer, messageDeadline, readAt, readTimeoutNanos);
+                    messageDeadline = guardAgainstSlowPeer(socket, framer.inMessage(), framed > 0 ? 0 : messageDeadline,
+                            readAt, readTimeoutNanos);
                 }
             }
         } catch (SocketTimeoutException e) {
@@ -124,14 +154,13 @@ final class FramingTcpMessageChannel extends TCPMessageChannel {
     /**
      * A message begun must be whole within the stack's read timeout (a peer that sends a few bytes now
      * and then would hold the connection for ever): sets the socket's timeout to what is left of it.
-     * Returns the deadline of the message begun, 0 if none is.
+     * {@code deadline} is that of the message that was waiting for its rest, 0 if none was or it has
+     * since been framed. Returns the deadline of the message now begun, 0 if none is.
      */
-    private static long guardAgainstSlowPeer(Socket socket, StreamFramer framer, long deadline, long now, long timeoutNanos)
+    private static long guardAgainstSlowPeer(Socket socket, boolean inMessage, long deadline, long now, long timeoutNanos)
             throws IOException {
-        if (!framer.inMessage()) {
-            if (deadline != 0) {
-                socket.setSoTimeout(0);
-            }
+        if (!inMessage) {
+            socket.setSoTimeout(0);
             return 0;
         }
         long next = deadline != 0 ? deadline : now + timeoutNanos;
@@ -148,11 +177,47 @@ final class FramingTcpMessageChannel extends TCPMessageChannel {
         MalformedMessageLog.refusedOnConnection(e.getMessage(), peer());
         byte[] head = e.head();
         if (head != null && head.length > 0 && head[0] != 'S') {
-            String status = e.getMessage().startsWith("Content-Length")
-                    ? "400 Bad Request (" + e.getMessage() + ")" : "513 Message Too Large";
+            String status = e.tooLarge() ? "513 Message Too Large" : "400 Bad Request (" + e.getMessage() + ")";
             BadRequestAnswer.answer(this, head, status);
         }
     }
+
+    /**
+     * A request refused by the parser is answered 400 as over UDP (the stack's TCP channel closed the
+     * connection instead, which also ended the other calls on it). Not an ACK, nor a response; nor a
+     * request without the headers an answer needs (the parser answers those it can).
+     */
+    private void answerBadRequest(byte[] bytes, ParseException e) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        if (text.startsWith("SIP/") || text.startsWith("ACK ")) {
+            return;
+        }
+        String answer = createBadReqRes(text, e);
+        if (answer == null) {
+            return;
+        }
+        byte[] answerBytes = answer.getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            if (!sendBeforeStackKnowsIt(answerBytes)) {
+                sendMessage(answerBytes, false);
+            }
+        } catch (IOException gone) {
+            // the peer has gone: nothing to answer
+        }
+    }
+
+    /** As over UDP: a bad essential header refuses the message (the stack's TCP channel also closed the connection). */
+    @Override
+    public void handleException(ParseException ex, SIPMessage message, @SuppressWarnings("rawtypes") Class headerClass,
+            String header, String text) throws ParseException {
+        if (headerClass != null && ESSENTIAL.contains(headerClass)) {
+            throw ex;
+        }
+        message.addUnparsed(header);
+    }
+
+    private static final java.util.Set<Class<?>> ESSENTIAL = java.util.Set.of(From.class, To.class, CSeq.class, Via.class,
+            CallID.class, ContentLength.class, RequestLine.class, StatusLine.class);
 
     private String peer() {
         return peerAddress == null ? "an unknown peer" : peerAddress.getHostAddress() + ":" + peerPort + " (TCP)";
@@ -172,7 +237,8 @@ final class FramingTcpMessageChannel extends TCPMessageChannel {
             try {
                 message = parser.parseSIPMessage(bytes, true, false, FramingTcpMessageChannel.this);
             } catch (ParseException e) {
-                return; // refused: the parser has answered and logged it
+                answerBadRequest(bytes, e); // the parser has logged it; the stream is still in step
+                return;
             }
             if (message == null) {
                 return;

@@ -30,10 +30,17 @@ final class StreamFramer {
     /** A stream that cannot be cut into messages from here on. */
     static final class FramingException extends Exception {
         private final transient byte[] head;
+        private final boolean tooLarge;
 
-        FramingException(String reason, byte[] head) {
+        FramingException(String reason, byte[] head, boolean tooLarge) {
             super(reason, null, false, false);
             this.head = head;
+            this.tooLarge = tooLarge;
+        }
+
+        /** Whether the message is refused for its size (else for its Content-Length). */
+        boolean tooLarge() {
+            return tooLarge;
         }
 
         /** What was received of the message that cannot be framed, for an answer to it. */
@@ -73,16 +80,21 @@ final class StreamFramer {
         return end - start > 1 || (end > start && buf[start] != '\r');
     }
 
-    /** Takes {@code len} received bytes and hands {@code sink} every message they complete, in order. */
-    void feed(byte[] bytes, int off, int len, Sink sink) throws FramingException {
+    /**
+     * Takes {@code len} received bytes and hands {@code sink} every message they complete, in order;
+     * returns how many messages that was.
+     */
+    int feed(byte[] bytes, int off, int len, Sink sink) throws FramingException {
         append(bytes, off, len);
+        int messages = 0;
         while (next(sink)) {
-            // one message or keep-alive per turn
+            messages++;
         }
         compact();
+        return messages;
     }
 
-    /** Frames one thing from {@code start}; false when more bytes are needed. */
+    /** Frames one message from {@code start} (after the keep-alives before it); false when more bytes are needed. */
     private boolean next(Sink sink) throws FramingException {
         if (messageEnd < 0) {
             if (start == searched && !skipBlankLines(sink)) {
@@ -92,7 +104,7 @@ final class StreamFramer {
             if (headersEnd < 0) {
                 if (end - start > maxMessageSize) {
                     throw new FramingException("headers longer than " + maxMessageSize + " bytes",
-                            Arrays.copyOfRange(buf, start, end));
+                            Arrays.copyOfRange(buf, start, end), true);
                 }
                 return false;
             }
@@ -100,12 +112,12 @@ final class StreamFramer {
             try {
                 bodyLength = contentLength(headersEnd);
             } catch (NumberFormatException e) {
-                throw new FramingException(e.getMessage(), Arrays.copyOfRange(buf, start, headersEnd));
+                throw new FramingException(e.getMessage(), Arrays.copyOfRange(buf, start, headersEnd), false);
             }
             long length = (long) headersEnd - start + bodyLength;
             if (length > maxMessageSize) {
                 throw new FramingException("message larger than " + maxMessageSize + " bytes",
-                        Arrays.copyOfRange(buf, start, headersEnd));
+                        Arrays.copyOfRange(buf, start, headersEnd), true);
             }
             messageEnd = start + (int) length;
             afterCrlf = false;
@@ -180,8 +192,13 @@ final class StreamFramer {
         return -1;
     }
 
-    /** The Content-Length of the headers from {@code start} to {@code headersEnd}; 0 without one. */
+    /**
+     * The Content-Length of the headers from {@code start} to {@code headersEnd}; 0 without one. Two
+     * that differ leave the message's end unknown (RFC 4475 section 3.3.9: over a stream, the
+     * connection has to be closed).
+     */
     private long contentLength(int headersEnd) {
+        long found = -1;
         int line = start;
         while (line < headersEnd) {
             int lineEnd = line;
@@ -190,11 +207,15 @@ final class StreamFramer {
             }
             int value = contentLengthValue(line, lineEnd);
             if (value >= 0) {
-                return number(value, lineEnd);
+                long n = number(value, lineEnd);
+                if (found >= 0 && n != found) {
+                    throw new NumberFormatException("Content-Length values that differ");
+                }
+                found = n;
             }
             line = lineEnd + 1;
         }
-        return 0;
+        return Math.max(found, 0);
     }
 
     /** Where the value starts if the line from {@code p} to {@code lineEnd} is a Content-Length header; -1 if not. */

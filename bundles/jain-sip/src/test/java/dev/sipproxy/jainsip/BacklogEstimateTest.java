@@ -34,4 +34,13 @@ public class BacklogEstimateTest {
         e.clear();
         assertEquals(0, e.millis());
     }
+
+    @Test
+    public void aReadStillBeingProcessedCountsAsWaitingSinceItArrived() throws Exception {
+        BacklogEstimate e = new BacklogEstimate();
+        e.reading(System.nanoTime() - 700_000_000L);
+        assertTrue(e.millis() + " ms", e.millis() >= 700);
+        e.processed(100, 700_000_000L, false, () -> 0);
+        assertEquals(0, e.millis());
+    }
 }

@@ -114,6 +114,11 @@ public class StreamFramerTest {
         assertRefused(new StreamFramer(0), negative + "body", "Content-Length not a number", negative);
         String huge = "INVITE sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 99999999999999999999\r\n\r\n";
         assertRefused(new StreamFramer(0), huge, "Content-Length too long", huge);
+        String twice = "INVITE sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 13\r\nl: 5\r\n\r\n";
+        assertRefused(new StreamFramer(0), twice + "12345", "Content-Length values that differ", twice);
+        String same = "INVITE sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 5\r\nl: 5\r\n\r\n12345";
+        assertEquals("the same value twice frames (the parser judges the duplicate)", List.of(same, BYE),
+                frame(new StreamFramer(0), bytes(same + BYE), 4));
         String big = "INVITE sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 1000\r\n\r\n";
         assertRefused(new StreamFramer(1000), big, "message larger than 1000 bytes", big);
         String endless = "INVITE sip:a@127.0.0.1 SIP/2.0\r\n" + "X: y\r\n".repeat(200);

@@ -75,11 +75,17 @@ final class TcpStackAndPeer extends ExternalResource {
 
     /** Sends SIP text over the peer's connection to the stack (opened on first use). */
     void sendToStack(String message) throws IOException {
+        byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
+        sendRawToStack(bytes, 0, bytes.length);
+    }
+
+    /** Sends bytes as they are (part of a message, or of several) over the peer's connection to the stack. */
+    void sendRawToStack(byte[] bytes, int off, int len) throws IOException {
         if (toStack == null) {
             toStack = new Socket(InetAddress.getLoopbackAddress(), stackPort);
             toStack.setSoTimeout(5000);
         }
-        toStack.getOutputStream().write(message.getBytes(StandardCharsets.US_ASCII));
+        toStack.getOutputStream().write(bytes, off, len);
         toStack.getOutputStream().flush();
     }
 
