@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 final class FramingTcpMessageChannel extends TCPMessageChannel {
     private static final StackLogger LOGGER = CommonLogger.getLogger(FramingTcpMessageChannel.class);
     private static final int READ_BUFFER = 16 * 1024;
+    private static final byte[] PONG = {'\r', '\n'};
 
     private final boolean accepted;
     private final BacklogEstimate backlog = new BacklogEstimate();
@@ -255,7 +256,10 @@ final class FramingTcpMessageChannel extends TCPMessageChannel {
         @Override
         public void ping() {
             try {
-                sendSingleCLRF();
+                // on a connection the stack does not know yet, its own pong would go to a new one
+                if (!sendBeforeStackKnowsIt(PONG)) {
+                    sendSingleCLRF();
+                }
             } catch (Exception e) {
                 // the connection is going: its reader will see it
             }

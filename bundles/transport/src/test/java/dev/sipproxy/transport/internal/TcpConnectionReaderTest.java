@@ -120,6 +120,16 @@ public class TcpConnectionReaderTest {
     }
 
     @Test
+    public void aPingOnAFreshConnectionIsAnsweredWithAPong() throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), net.stackPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(bytes("\r\n\r\n"));
+            byte[] pong = s.getInputStream().readNBytes(2);
+            assertEquals("\r\n", new String(pong, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     public void aConnectionHeldUpShowsInTheReceiveBacklog() throws Exception {
         net.sendToStack(options("hold-1") + options("behind-it"));
         await("the backlog shows the held request", () -> net.stack().receiveBacklogMillis() >= 300);
