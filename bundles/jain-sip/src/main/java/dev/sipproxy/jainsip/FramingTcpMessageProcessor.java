@@ -13,7 +13,6 @@ import gov.nist.javax.sip.stack.TCPMessageProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 
 /**
  * The stack's TCP listening point with connections read by {@link FramingTcpMessageChannel}: the
@@ -41,7 +40,10 @@ final class FramingTcpMessageProcessor extends TCPMessageProcessor implements Qu
         return readTimeoutMillis;
     }
 
-    /** The accept loop, as the stack's: waits while max-connections accepted connections are open. */
+    /**
+     * The accept loop, as the stack's: waits while max-connections accepted connections are open. It
+     * ends when the listening socket is closed (the listening point stops), and only then.
+     */
     @Override
     public void run() {
         while (isRunning) {
@@ -55,19 +57,53 @@ final class FramingTcpMessageProcessor extends TCPMessageProcessor implements Qu
                     }
                     nConnections++;
                 }
-                Socket socket = sock.accept();
-                FramingTcpMessageChannel channel = FramingTcpMessageChannel.accepted(socket, sipStack, this,
-                        "TCPMessageChannelThread-" + socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
-                incomingMessageChannels.put(channel.getKey(), channel);
-            } catch (SocketException e) {
-                isRunning = false; // the listening socket is closed: the listening point stops
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (IOException e) {
-                releaseConnection();
-                LOGGER.logWarning("TCP accept on " + getIpAddress().getHostAddress() + ":" + getPort() + " failed: " + e);
             }
+            Socket socket = accept();
+            if (socket != null) {
+                start(socket);
+            }
+        }
+    }
+
+    /** The next connection; null (its place given back) when accepting failed or the socket closed. */
+    private Socket accept() {
+        try {
+            return sock.accept();
+        } catch (IOException e) {
+            releaseConnection();
+            if (sock.isClosed()) {
+                isRunning = false;
+                return null;
+            }
+            LOGGER.logWarning("TCP accept on " + getIpAddress().getHostAddress() + ":" + getPort() + " failed: " + e);
+            pause(); // the error may last (no file descriptors left): do not spin on it
+            return null;
+        }
+    }
+
+    private void start(Socket socket) {
+        try {
+            FramingTcpMessageChannel channel = FramingTcpMessageChannel.accepted(socket, sipStack, this,
+                    "TCPMessageChannelThread-" + socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
+            incomingMessageChannels.put(channel.getKey(), channel);
+        } catch (IOException e) {
+            releaseConnection();
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // going anyway
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
