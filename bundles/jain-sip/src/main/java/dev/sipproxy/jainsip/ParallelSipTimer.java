@@ -94,9 +94,15 @@ public final class ParallelSipTimer implements SipTimer {
         return w;
     }
 
-    /** Runs a stack task; a failure is logged with the task's class and, for a periodic task, does not end its later runs. */
+    /**
+     * Runs a stack task; a failure is logged with the task's class and where it failed and, for a
+     * periodic task, does not end its later runs. A periodic task that keeps failing is logged at its
+     * 1st, 10th, 100th... failure, not every 500 ms.
+     */
     private static final class Guarded implements Runnable {
         private final SIPStackTimerTask task;
+        /** Runs of this task that failed; its runs never overlap. */
+        private long failures;
 
         Guarded(SIPStackTimerTask task) {
             this.task = task;
@@ -107,8 +113,19 @@ public final class ParallelSipTimer implements SipTimer {
             try {
                 task.runTask();
             } catch (RuntimeException | Error e) {
-                LOG.warn("SIP stack timer task " + task.getClass().getName() + " failed: " + e);
+                failures++;
+                if (isPowerOfTen(failures)) {
+                    LOG.warn("SIP stack timer task " + task.getClass().getName() + " failed"
+                            + (failures > 1 ? " (" + failures + " times)" : "") + ": " + e + TimerWheel.where(e));
+                }
             }
+        }
+
+        private static boolean isPowerOfTen(long n) {
+            while (n >= 10 && n % 10 == 0) {
+                n /= 10;
+            }
+            return n == 1;
         }
     }
 }

@@ -200,6 +200,17 @@ final class TimerWheel {
         }
     }
 
+    /** Where a failure happened, on the same line: its first frames, innermost first. */
+    static String where(Throwable failure) {
+        StackTraceElement[] frames = failure.getStackTrace();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(4, frames.length); i++) {
+            b.append(i == 0 ? " at " : " < ").append(frames[i].getClassName()).append('.')
+                    .append(frames[i].getMethodName()).append(':').append(frames[i].getLineNumber());
+        }
+        return b.toString();
+    }
+
     private static long ceilDiv(long a, long b) {
         return -Math.floorDiv(-a, b);
     }
@@ -229,7 +240,7 @@ final class TimerWheel {
             try {
                 t.run();
             } catch (RuntimeException | Error failure) {
-                LOG.warn("SIP stack timer task failed: " + failure);
+                LOG.warn("SIP stack timer task failed: " + failure + where(failure));
             }
             if (periodNanos == 0) {
                 if (state.compareAndSet(RUNNING, DONE)) {
