@@ -101,9 +101,8 @@ public class TcpConnectionReaderTest {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), net.stackPort())) {
             s.setSoTimeout(5000);
             s.getOutputStream().write(bytes(options("negative").replace("Content-Length: 0", "Content-Length: -5")));
-            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            assertTrue(answer, answer.startsWith("SIP/2.0 400 Bad Request (Content-Length not a number)\r\n"));
-            assertTrue(answer, answer.contains("Call-ID: negative@127.0.0.1\r\n"));
+            String answerThenClose = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertAnswered400(answerThenClose, "Content-Length not a number", "negative");
         }
         net.sendToStack(options("next"));
         assertEquals("other connections are not touched", "next@127.0.0.1", callId(recorder.nextRequest()));
@@ -112,9 +111,7 @@ public class TcpConnectionReaderTest {
     @Test
     public void aRequestWithABadHeaderIsAnswered400AndTheConnectionGoesOn() throws Exception {
         net.sendToStack(options("bad-cseq").replace("CSeq: 1 OPTIONS", "CSeq: one OPTIONS"));
-        String answer = net.receiveFromStack();
-        assertTrue(answer, answer.startsWith("SIP/2.0 400 Bad Request (bad CSeq header)\r\n"));
-        assertTrue(answer, answer.contains("Call-ID: bad-cseq@127.0.0.1\r\n"));
+        assertAnswered400(net.receiveFromStack(), "bad CSeq header", "bad-cseq");
         net.sendToStack(options("good"));
         assertEquals("the next request on the same connection", "good@127.0.0.1", callId(recorder.nextRequest()));
     }
@@ -148,6 +145,11 @@ public class TcpConnectionReaderTest {
                 + "Call-ID: " + callId + "@127.0.0.1\r\n"
                 + "CSeq: 1 OPTIONS\r\n"
                 + "Content-Length: 0\r\n\r\n";
+    }
+
+    private static void assertAnswered400(String answer, String reason, String callId) {
+        assertTrue(answer, answer.startsWith("SIP/2.0 400 Bad Request (" + reason + ")\r\n"));
+        assertTrue(answer, answer.contains("Call-ID: " + callId + "@127.0.0.1\r\n"));
     }
 
     private static String callId(RequestEvent e) {
