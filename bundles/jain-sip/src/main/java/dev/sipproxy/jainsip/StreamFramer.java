@@ -10,7 +10,7 @@ import java.util.Arrays;
  * reader counted them; other empty lines are skipped.
  *
  * <p>One framer per connection, fed by its one reading thread. What cannot be framed (headers or a
- * message longer than the limit, a Content-Length that is not a number) throws
+ * message longer than the limit, a Content-Length that is not a number, two that differ) throws
  * {@link FramingException}: the rest of the stream cannot be told apart from that message, so the
  * connection must be closed.
  */
