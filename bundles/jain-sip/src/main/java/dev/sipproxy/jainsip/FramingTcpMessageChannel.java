@@ -130,7 +130,6 @@ final class FramingTcpMessageChannel extends TCPMessageChannel {
                     return;
                 }
                 long readAt = System.nanoTime();
-                backlog.reading(readAt);
                 int framed = framer.feed(buf, 0, n, messages);
                 backlog.processed(n, System.nanoTime() - readAt, n == buf.length, queued);
                 if (readTimeoutNanos > 0) {
