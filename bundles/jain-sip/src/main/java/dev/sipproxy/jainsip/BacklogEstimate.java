@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Only full reads go into the average: the time a lone message took (a first connection to a next
  * hop, a collection) says nothing about the rate a backlog drains at, and one such message is not
- * overload. Written by the reading thread, read by overload control.
+ * overload. While a full read is being processed, what came after it has waited at least as long as
+ * that has taken (a proxy far behind shows at once, not only after the read). Written by the
+ * reading thread, read by overload control.
  */
 final class BacklogEstimate {
     /** Bytes queued on the connection at the moment of asking. */
@@ -22,12 +24,20 @@ final class BacklogEstimate {
 
     private double nanosPerByte;
     private volatile long nanos;
+    /** {@link System#nanoTime()} when the full read being processed arrived; 0 when none is. */
+    private volatile long fullReadSince;
+
+    /** A read that filled the buffer, arrived at {@code nanoTime}, is being processed. */
+    void processingFullRead(long nanoTime) {
+        fullReadSince = nanoTime == 0 ? 1 : nanoTime;
+    }
 
     /**
      * After {@code read} bytes were read and processed in {@code tookNanos}; {@code queued} is asked
      * only when the read filled the buffer.
      */
     void processed(int read, long tookNanos, boolean filledBuffer, Queued queued) throws IOException {
+        fullReadSince = 0;
         if (read <= 0 || !filledBuffer) {
             nanos = 0;
             return;
@@ -38,10 +48,13 @@ final class BacklogEstimate {
 
     /** Nothing waits any more (the connection has closed). */
     void clear() {
+        fullReadSince = 0;
         nanos = 0;
     }
 
     long millis() {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
+        long since = fullReadSince;
+        long inProcessing = since == 0 ? 0 : System.nanoTime() - since;
+        return TimeUnit.NANOSECONDS.toMillis(Math.max(nanos, inProcessing));
     }
 }

@@ -130,6 +130,9 @@ final class FramingTcpMessageChannel extends TCPMessageChannel {
                     return;
                 }
                 long readAt = System.nanoTime();
+                if (n == buf.length) {
+                    backlog.processingFullRead(readAt);
+                }
                 int framed = framer.feed(buf, 0, n, messages);
                 backlog.processed(n, System.nanoTime() - readAt, n == buf.length, queued);
                 if (readTimeoutNanos > 0) {

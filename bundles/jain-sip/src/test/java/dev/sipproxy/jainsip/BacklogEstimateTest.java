@@ -36,6 +36,15 @@ public class BacklogEstimateTest {
     }
 
     @Test
+    public void aFullReadStillInProcessingCountsAsWaitingSinceItArrived() throws Exception {
+        BacklogEstimate e = new BacklogEstimate();
+        e.processingFullRead(System.nanoTime() - 700_000_000L);
+        assertTrue(e.millis() + " ms", e.millis() >= 700);
+        e.processed(16384, 700_000_000L, true, () -> 0);
+        assertEquals("done, and nothing queued behind it", 0, e.millis());
+    }
+
+    @Test
     public void oneSlowMessageIsNotABacklog() throws Exception {
         BacklogEstimate e = new BacklogEstimate();
         // a lone message that took 700 ms (a first connection to the next hop, a pause)
