@@ -110,18 +110,7 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
     }
 
     private long maxWaitMillis() {
-        return Math.max(0, stackProperty(MAX_WAIT_PROPERTY, DEFAULT_MAX_WAIT_MILLIS));
-    }
-
-    /** A whole-number property the stack was configured with, or {@code fallback} if it is missing or not a number. */
-    private long stackProperty(String name, long fallback) {
-        String configured = sipStack instanceof SipStackImpl
-                ? ((SipStackImpl) sipStack).getConfigurationProperties().getProperty(name) : null;
-        try {
-            return configured == null ? fallback : Long.parseLong(configured.trim());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+        return Math.max(0, StackConfiguration.wholeNumber(sipStack, MAX_WAIT_PROPERTY, DEFAULT_MAX_WAIT_MILLIS));
     }
 
     /** The stack's own rule: its datagram limit, or the stack's maximum message size if that is smaller. */
@@ -132,7 +121,7 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
 
     /** The stack's worker threads for this listening point (THREAD_POOL_SIZE; the proxy always sets it). */
     private int workerThreads() {
-        long n = stackProperty(POOL_SIZE, 1);
+        long n = StackConfiguration.wholeNumber(sipStack, POOL_SIZE, 1);
         return n > Integer.MAX_VALUE ? 1 : (int) Math.max(1, n); // beyond an int: not a thread count, as before
     }
 

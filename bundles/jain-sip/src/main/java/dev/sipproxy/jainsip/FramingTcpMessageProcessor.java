@@ -4,7 +4,6 @@ import dev.sipproxy.jainsip.net.QueuedReceiver;
 import gov.nist.core.CommonLogger;
 import gov.nist.core.HostPort;
 import gov.nist.core.StackLogger;
-import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
@@ -31,8 +30,8 @@ final class FramingTcpMessageProcessor extends TCPMessageProcessor implements Qu
 
     FramingTcpMessageProcessor(InetAddress address, SIPTransactionStack stack, int port) {
         super(address, stack, port);
-        this.readTimeoutMillis = Math.max(0, stackProperty(stack, READ_TIMEOUT, 0));
-        this.maxConnections = stackProperty(stack, MAX_CONNECTIONS, -1);
+        this.readTimeoutMillis = Math.max(0, StackConfiguration.wholeNumber(stack, READ_TIMEOUT, 0));
+        this.maxConnections = StackConfiguration.wholeNumber(stack, MAX_CONNECTIONS, -1);
     }
 
     /** The stack's READ_TIMEOUT: how long a begun message may take to arrive whole; 0: for ever. */
@@ -165,15 +164,5 @@ final class FramingTcpMessageProcessor extends TCPMessageProcessor implements Qu
     @Override
     public long lastDropMillis() {
         return 0;
-    }
-
-    /** A whole-number property the stack was configured with, or {@code fallback} if it is missing or not a number. */
-    private static long stackProperty(SIPTransactionStack stack, String name, long fallback) {
-        String configured = stack instanceof SipStackImpl impl ? impl.getConfigurationProperties().getProperty(name) : null;
-        try {
-            return configured == null ? fallback : Long.parseLong(configured.trim());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 }
