@@ -8,6 +8,7 @@ import dev.sipproxy.api.config.LastGoodConfig;
 import dev.sipproxy.api.state.SavedState;
 import dev.sipproxy.api.transport.SipTransport;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -52,7 +53,11 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
     private volatile long lastBacklogMillis;
     /** The admitted counter at each of the last second's samples: the rate admitted over the last second. */
     private final long[] admittedWindow = new long[(int) (1000 / CHECK_PERIOD_MILLIS)];
+    /** The same for the refused counter: admitted and refused, the rate offered. */
+    private final long[] rejectedWindow = new long[admittedWindow.length];
     private int windowSlot;
+    /** Whether the windows hold counts yet (the counters may start from a previous run's). */
+    private boolean windowsFilled;
     private final LongAdder admitted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final ScheduledExecutorService checker;
@@ -241,10 +246,18 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
     void sampleBacklog(long backlogMillis) {
         lastBacklogMillis = backlogMillis;
         long total = admitted.sum();
-        long secondAgo = admittedWindow[windowSlot];
+        long refused = rejected.sum();
+        if (!windowsFilled) {
+            Arrays.fill(admittedWindow, total);
+            Arrays.fill(rejectedWindow, refused);
+            windowsFilled = true;
+        }
+        long admittedInLastSecond = total - admittedWindow[windowSlot];
+        long refusedInLastSecond = refused - rejectedWindow[windowSlot];
         admittedWindow[windowSlot] = total;
+        rejectedWindow[windowSlot] = refused;
         windowSlot = (windowSlot + 1) % admittedWindow.length;
-        adaptive.sample(backlogMillis, settings.maxQueueDelay(), total - secondAgo);
+        adaptive.sample(backlogMillis, settings.maxQueueDelay(), admittedInLastSecond, admittedInLastSecond + refusedInLastSecond);
     }
 
     /** Called once when new dialogs start being refused. The overload alarm will be raised here. */

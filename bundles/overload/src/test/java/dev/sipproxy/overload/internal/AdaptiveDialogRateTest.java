@@ -31,7 +31,7 @@ public class AdaptiveDialogRateTest {
         int admitted = 0;
         double due = 0;
         for (long t = 0; t < millis; t += 50) {
-            adaptive.sample(backlog, 250, offeredPerSecond);
+            adaptive.sample(backlog, 250, offeredPerSecond, offeredPerSecond);
             due += offeredPerSecond / 20.0;
             for (; due >= 1; due--) {
                 if (adaptive.tryAdmit()) {
@@ -52,18 +52,28 @@ public class AdaptiveDialogRateTest {
 
     @Test
     public void overTheLimitItStartsAtSevenTenthsOfWhatWasAdmitted() {
-        adaptive.sample(251, 250, 3000);
+        adaptive.sample(251, 250, 3000, 3000);
         assertTrue(adaptive.limiting());
         assertEquals(2100, adaptive.rate());
         assertEquals(List.of("started 251/250 at 2100"), changes);
     }
 
     @Test
+    public void aBacklogOverTheLimitForAMomentIsNotOverload() {
+        run(1000, 0, 3000);
+        adaptive.sample(900, 250, 3000, 3000);
+        assertFalse("the mean of the latest four samples is 225", adaptive.limiting());
+        run(150, 0, 3000);
+        adaptive.sample(1004, 250, 3000, 3000);
+        assertTrue("a long stall is: (0 + 0 + 0 + 1004) / 4 > 250", adaptive.limiting());
+    }
+
+    @Test
     public void whileStillBehindTheRateIsCutEveryHalfSecondNotFaster() {
-        adaptive.sample(300, 250, 3000);
+        adaptive.sample(300, 250, 3000, 3000);
         run(450, 400, 3000);
         assertEquals("no cut within the first half second", 2100, adaptive.rate());
-        // (400 >= 300: not shrinking)
+        // (a mean of 400 >= 300: not shrinking)
         run(500, 400, 3000);
         assertEquals(1470, adaptive.rate());
         run(500, 400, 3000);
@@ -71,8 +81,19 @@ public class AdaptiveDialogRateTest {
     }
 
     @Test
+    public void theCutIsDecidedOnTheHalfSecondsMeanNotOnItsLastSample() {
+        adaptive.sample(300, 250, 3000, 3000);
+        run(500, 200, 3000);
+        adaptive.sample(900, 250, 3000, 3000); // the mean of 200 x 10 and 900 is 263: over the limit, but under 300
+        assertEquals(2100, adaptive.rate());
+        clock.advance(50, TimeUnit.MILLISECONDS);
+        run(500, 400, 3000);
+        assertEquals("a mean of 400 is over 270 and the limit", 1470, adaptive.rate());
+    }
+
+    @Test
     public void itNeverGoesBelowTenPerSecond() {
-        adaptive.sample(300, 250, 12);
+        adaptive.sample(300, 250, 12, 12);
         run(10_000, 5000, 100);
         assertEquals(AdaptiveDialogRate.MIN_RATE, adaptive.rate());
         assertTrue(adaptive.limiting());
@@ -80,25 +101,35 @@ public class AdaptiveDialogRateTest {
 
     @Test
     public void betweenHalfAndTheLimitTheRateIsHeld() {
-        adaptive.sample(300, 250, 1000);
+        adaptive.sample(300, 250, 1000, 1000);
         run(3000, 200, 3000);
         assertEquals(700, adaptive.rate());
     }
 
     @Test
-    public void caughtUpTheRateClimbsByATenthOfWhereItStartedEveryHalfSecond() {
-        adaptive.sample(300, 250, 1000); // 700
+    public void caughtUpTheRateClimbsByATenthOfWhatIsOfferedEveryHalfSecond() {
+        adaptive.sample(300, 250, 1000, 1000); // 700
         run(550, 400, 3000); // samples at 0 .. 500 ms: one cut, at 500
         assertEquals(490, adaptive.rate());
         run(500, 0, 3000);
-        assertEquals(560, adaptive.rate());
+        assertEquals(790, adaptive.rate());
         run(500, 0, 3000);
-        assertEquals(630, adaptive.rate());
+        assertEquals(1090, adaptive.rate());
+    }
+
+    @Test
+    public void aRateThatStartedLowClimbsByATenthOfWhatIsOffered() {
+        adaptive.sample(400, 250, 50, 50); // a cold start: little admitted yet
+        assertEquals(35, adaptive.rate());
+        run(550, 0, 400); // one raise, at 500 ms
+        assertEquals(75, adaptive.rate());
+        run(3000, 0, 400);
+        assertEquals(315, adaptive.rate());
     }
 
     @Test
     public void aBacklogThatShrinksIsNotCutAgain() {
-        adaptive.sample(300, 250, 3000); // 2100
+        adaptive.sample(300, 250, 3000, 3000); // 2100
         run(550, 900, 3000); // one cut at 500 ms: 900 >= 300
         assertEquals(1470, adaptive.rate());
         run(500, 600, 3000); // draining: held
@@ -109,14 +140,14 @@ public class AdaptiveDialogRateTest {
 
     @Test
     public void theAdmittedRateFollowsTheLimit() {
-        adaptive.sample(300, 250, 3000);
+        adaptive.sample(300, 250, 3000, 3000);
         int admitted = run(2000, 200, 3000); // held at 2100/s for 2 s
         assertTrue("about 4200 + the burst: " + admitted, admitted >= 4150 && admitted <= 4500);
     }
 
     @Test
     public void itEndsTwoSecondsAfterTheLastRefusalOnceTheLoadFits() {
-        adaptive.sample(300, 250, 3000);
+        adaptive.sample(300, 250, 3000, 3000);
         run(1000, 0, 1000); // 1000/s offered under a limit of 2100+: nothing refused
         assertTrue("the refusal clock starts when limiting starts", adaptive.limiting());
         run(1100, 0, 1000);
@@ -126,18 +157,18 @@ public class AdaptiveDialogRateTest {
 
     @Test
     public void aLoadAboveTheLimitKeepsItLimitingEvenWithNoBacklog() {
-        adaptive.sample(300, 250, 1000); // 700/s
+        adaptive.sample(300, 250, 1000, 1000); // 700/s
         run(1000, 0, 5000); // the rate climbs but the offered 5000/s is refused in part
         assertTrue(adaptive.limiting());
     }
 
     @Test
     public void limitZeroTurnsItOff() {
-        adaptive.sample(60_000, 0, 1000);
+        adaptive.sample(300, 0, 1000, 1000);
         assertFalse(adaptive.limiting());
-        adaptive.sample(300, 250, 1000);
+        adaptive.sample(300, 250, 1000, 1000);
         assertTrue(adaptive.limiting());
-        adaptive.sample(300, 0, 1000);
+        adaptive.sample(300, 0, 1000, 1000);
         assertFalse(adaptive.limiting());
         assertTrue(adaptive.tryAdmit());
         assertEquals(List.of("started 300/250 at 700", "ended 300 peak 300 lowest 700"), changes);

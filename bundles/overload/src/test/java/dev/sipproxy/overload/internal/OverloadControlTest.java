@@ -125,7 +125,9 @@ public class OverloadControlTest {
         OverloadControl c = control(Map.of());
         c.sampleBacklog(0);
         assertEquals(1000, admit(c, 1000)); // 1000 in the last second
-        c.sampleBacklog(300);
+        for (int i = 0; i < AdaptiveDialogRate.ONSET_SAMPLES; i++) { // over the limit for as many samples as are averaged
+            c.sampleBacklog(300);
+        }
         assertTrue(c.behind());
         assertTrue(c.overloaded());
         assertEquals(300, c.receiveBacklogMillis());
@@ -143,6 +145,19 @@ public class OverloadControlTest {
     }
 
     @Test
+    public void dialogsCountedBeforeTheFirstSampleAreNotTakenForTheLastSecondsRate() {
+        // as after a restart of the bundle, whose counters start from the previous run's
+        OverloadControl c = control(Map.of());
+        assertEquals(5000, admit(c, 5000));
+        for (int i = 0; i < AdaptiveDialogRate.ONSET_SAMPLES; i++) {
+            c.sampleBacklog(300);
+        }
+        assertTrue(c.behind());
+        assertEquals("none admitted since sampling began: the lowest rate, not 3500", AdaptiveDialogRate.MIN_RATE,
+                c.adaptiveRateLimit());
+    }
+
+    @Test
     public void theQueueDelayLimitIsConfigurableAndZeroTurnsItOff() {
         OverloadControl c = control(Map.of());
         c.sampleBacklog(249);
@@ -153,6 +168,8 @@ public class OverloadControlTest {
         c.sampleBacklog(900);
         assertFalse(c.behind());
         c.sampleBacklog(1001);
+        assertFalse("the mean of the latest samples (249, 900, 1001) is not over it", c.behind());
+        c.sampleBacklog(2000);
         assertTrue(c.behind());
         assertEquals("nothing admitted in the last second: the lowest rate", AdaptiveDialogRate.MIN_RATE, c.adaptiveRateLimit());
         m.put("overload-ctrl-max-queue-delay", 0);
