@@ -59,6 +59,7 @@ public class HostileInputIT extends ProxyTestSupport {
             // the sipp processes on two shared cores, the proxy fell over 250 ms behind in one CI run and
             // its queue-delay overload control refused 15 calls with 503: that control is OverloadIT's.
             editConfigurationFilePut("etc/dev.sipproxy.overload.cfg", "overload-ctrl-max-queue-delay", "0"),
+            editConfigurationFilePut("etc/dev.sipproxy.overload.cfg", "overload-ctrl-max-queue-delay-tcp", "0"),
         };
     }
 

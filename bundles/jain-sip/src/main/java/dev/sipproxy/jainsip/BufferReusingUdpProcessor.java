@@ -98,6 +98,11 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
     }
 
     @Override
+    public boolean datagrams() {
+        return true;
+    }
+
+    @Override
     public long oldestWaitMillis(long nowMillis) {
         DatagramQueuedMessageDispatch head = messageQueue == null ? null : messageQueue.peek();
         return head == null ? 0 : Math.max(0, nowMillis - head.getReceptionTime());

@@ -145,6 +145,11 @@ final class FramingTcpMessageProcessor extends TCPMessageProcessor implements Qu
     }
 
     @Override
+    public boolean datagrams() {
+        return false;
+    }
+
+    @Override
     public long oldestWaitMillis(long nowMillis) {
         long longest = 0;
         for (ConnectionOrientedMessageChannel c : incomingMessageChannels.values()) {

@@ -46,6 +46,19 @@ public interface SipTransport {
     long receiveBacklogMillis();
 
     /**
+     * The {@link #receiveBacklogMillis()} of what came over UDP, whose senders retransmit what is
+     * not answered within SIP's T1 (500 ms).
+     */
+    default long datagramReceiveBacklogMillis() {
+        return receiveBacklogMillis();
+    }
+
+    /** The {@link #receiveBacklogMillis()} of what came over TCP or TLS, where nothing is retransmitted. */
+    default long streamReceiveBacklogMillis() {
+        return receiveBacklogMillis();
+    }
+
+    /**
      * When the proxy last dropped a received message unprocessed because it had waited too long
      * (wall clock, milliseconds); 0 if never. Over UDP the sender retransmits it.
      */

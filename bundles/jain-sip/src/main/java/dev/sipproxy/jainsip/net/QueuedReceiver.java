@@ -8,4 +8,10 @@ public interface QueuedReceiver {
 
     /** When a received message was last dropped unprocessed because it waited too long (wall clock); 0 if never. */
     long lastDropMillis();
+
+    /**
+     * True when what waits here came in datagrams (UDP), whose senders retransmit what is not
+     * answered within SIP's T1; false for streams (TCP), where nothing is retransmitted.
+     */
+    boolean datagrams();
 }

@@ -26,10 +26,26 @@ public final class ReceiveBacklog {
 
     /** The longest wait, in milliseconds, of a message received by {@code stack} and not yet processed. */
     public static long oldestWaitMillis(SipStack stack) {
+        return Math.max(datagramWaitMillis(stack), streamWaitMillis(stack));
+    }
+
+    /** The longest wait of a message received by {@code stack} over UDP and not yet processed. */
+    public static long datagramWaitMillis(SipStack stack) {
+        return receiversWait(stack, true, System.currentTimeMillis());
+    }
+
+    /** The longest wait of a message received by {@code stack} over TCP or TLS and not yet processed. */
+    public static long streamWaitMillis(SipStack stack) {
         long now = System.currentTimeMillis();
-        long oldest = postParseWait(now);
+        return Math.max(postParseWait(now), receiversWait(stack, false, now));
+    }
+
+    private static long receiversWait(SipStack stack, boolean datagrams, long now) {
+        long oldest = 0;
         for (QueuedReceiver receiver : receivers(stack)) {
-            oldest = Math.max(oldest, receiver.oldestWaitMillis(now));
+            if (receiver.datagrams() == datagrams) {
+                oldest = Math.max(oldest, receiver.oldestWaitMillis(now));
+            }
         }
         return oldest;
     }

@@ -20,11 +20,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int overload$_$ctrl$_$burst() default 0;
 
     @AttributeDefinition(name = "overload-ctrl-max-queue-delay", min = "0", max = "60000",
-            description = "Milliseconds a received message may wait before the proxy takes it up. Above it the proxy is "
+            description = "Milliseconds a message received over UDP may wait before the proxy takes it up. Above it the proxy is "
                     + "behind: new dialogs are limited to a rate adapted every half second to what it keeps up with, the "
                     + "others answered 503 with Retry-After, until the offered load fits again; calls in progress go on. "
                     + "0: off. Changes take effect at once.")
     int overload$_$ctrl$_$max$_$queue$_$delay() default OverloadSettings.DEFAULT_MAX_QUEUE_DELAY;
+
+    @AttributeDefinition(name = "overload-ctrl-max-queue-delay-tcp", min = "0", max = "60000",
+            description = "The same for messages received over TCP or TLS, which no peer retransmits: a proxy behind on "
+                    + "them answers later, and nothing more. 0: off. Changes take effect at once.")
+    int overload$_$ctrl$_$max$_$queue$_$delay$_$tcp() default OverloadSettings.DEFAULT_MAX_QUEUE_DELAY_TCP;
 
     @AttributeDefinition(name = "overload-retry-after", min = "0", max = "3600",
             description = "Retry-After (seconds) in the 503 answered to a new dialog refused by overload control.")

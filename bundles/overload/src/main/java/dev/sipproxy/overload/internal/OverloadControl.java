@@ -51,6 +51,9 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
     private final OverloadState state;
     private final AdaptiveDialogRate adaptive;
     private volatile long lastBacklogMillis;
+    // the last sample's two parts, for the log lines (written and read on the sampling thread)
+    private long lastDatagramMillis;
+    private long lastStreamMillis;
     /** The admitted counter at each of the last second's samples: the rate admitted over the last second. */
     private final long[] admittedWindow = new long[(int) (1000 / CHECK_PERIOD_MILLIS)];
     /** The same for the refused counter: admitted and refused, the rate offered. */
@@ -239,12 +242,16 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
     /** Every {@link #CHECK_PERIOD_MILLIS}: samples the receive backlog, looks for the end of a rate overload. */
     void check() {
         SipTransport t = transport;
-        sampleBacklog(t == null ? 0 : t.receiveBacklogMillis());
+        sampleBacklog(t == null ? 0 : t.datagramReceiveBacklogMillis(), t == null ? 0 : t.streamReceiveBacklogMillis());
         state.check();
     }
 
-    void sampleBacklog(long backlogMillis) {
-        lastBacklogMillis = backlogMillis;
+    /** One sample of how long received messages wait: over UDP, and over TCP or TLS. */
+    void sampleBacklog(long datagramMillis, long streamMillis) {
+        lastBacklogMillis = Math.max(datagramMillis, streamMillis);
+        lastDatagramMillis = datagramMillis;
+        lastStreamMillis = streamMillis;
+        OverloadSettings s = settings;
         long total = admitted.sum();
         long refused = rejected.sum();
         if (!windowsFilled) {
@@ -257,7 +264,8 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
         admittedWindow[windowSlot] = total;
         rejectedWindow[windowSlot] = refused;
         windowSlot = (windowSlot + 1) % admittedWindow.length;
-        adaptive.sample(backlogMillis, settings.maxQueueDelay(), admittedInLastSecond, admittedInLastSecond + refusedInLastSecond);
+        adaptive.sample(s.backlogAgainstLimit(datagramMillis, streamMillis), s.queueDelayLimit(),
+                admittedInLastSecond, admittedInLastSecond + refusedInLastSecond);
     }
 
     /** Called once when new dialogs start being refused. The overload alarm will be raised here. */
@@ -284,20 +292,25 @@ public class OverloadControl implements AdmissionControl, AdmissionStatistics {
 
     /** Called once when the proxy falls behind: raises the overload alarm for it. */
     private void limitingStarted(long backlogMillis, int limitMillis, int rate) {
-        LOG.warn("Overload: the proxy is behind, a received message waited {} ms (overload-ctrl-max-queue-delay {} ms); "
+        OverloadSettings s = settings;
+        LOG.warn("Overload: the proxy is behind, received messages wait {} (overload-ctrl-max-queue-delay {} ms, -tcp {} ms); "
                 + "new dialogs are limited to {}/s, adapted every half second to what it keeps up with, the others "
-                + "answered 503 with Retry-After {}", backlogMillis, limitMillis, rate, settings.retryAfter());
+                + "answered 503 with Retry-After {}", waits(), s.maxQueueDelay(), s.maxQueueDelayTcp(), rate, s.retryAfter());
         AlarmService a = alarms;
         if (a != null) {
             a.raise(ALARM_OVERLOAD, ProxyEvent.Severity.MAJOR, SUBJECT_BACKLOG,
-                    "behind: received messages wait over " + limitMillis + " ms; new dialogs are limited, the others refused with 503");
+                    "behind: received messages wait " + waits() + ", over the limit; new dialogs are limited, the others refused with 503");
         }
+    }
+
+    private String waits() {
+        return lastDatagramMillis + " ms over UDP, " + lastStreamMillis + " ms over TCP/TLS";
     }
 
     /** Called once when the proxy keeps up with the offered load again: clears that alarm. */
     private void limitingEnded(long backlogMillis, long peakMillis, int lowestRate) {
-        String why = settings.maxQueueDelay() == 0 ? "overload-ctrl-max-queue-delay turned off"
-                : "keeping up: received messages wait " + backlogMillis + " ms";
+        String why = settings.queueDelayLimit() == 0 ? "overload-ctrl-max-queue-delay and -tcp turned off"
+                : "keeping up: received messages wait " + waits();
         LOG.info("Overload over ({}); new dialogs are no longer limited (meanwhile: waits up to {} ms, a limit down to {}/s); "
                 + "{} dialogs refused so far", why, peakMillis, lowestRate, rejected.sum());
         AlarmService a = alarms;

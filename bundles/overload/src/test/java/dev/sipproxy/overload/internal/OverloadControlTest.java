@@ -123,10 +123,10 @@ public class OverloadControlTest {
     @Test
     public void behindNewDialogsAreLimitedToWhatWasAdmittedAndTheRestRefusedAndCounted() {
         OverloadControl c = control(Map.of());
-        c.sampleBacklog(0);
+        c.sampleBacklog(0, 0);
         assertEquals(1000, admit(c, 1000)); // 1000 in the last second
         for (int i = 0; i < AdaptiveDialogRate.ONSET_SAMPLES; i++) { // over the limit for as many samples as are averaged
-            c.sampleBacklog(300);
+            c.sampleBacklog(300, 0);
         }
         assertTrue(c.behind());
         assertTrue(c.overloaded());
@@ -136,7 +136,7 @@ public class OverloadControlTest {
         assertEquals(930, c.rejectedDialogs());
         for (int i = 0; i < 50; i++) { // 2.5 s caught up, nothing offered
             clock.advance(50, TimeUnit.MILLISECONDS);
-            c.sampleBacklog(0);
+            c.sampleBacklog(0, 0);
         }
         assertFalse(c.behind());
         assertFalse(c.overloaded());
@@ -150,7 +150,7 @@ public class OverloadControlTest {
         OverloadControl c = control(Map.of());
         assertEquals(5000, admit(c, 5000));
         for (int i = 0; i < AdaptiveDialogRate.ONSET_SAMPLES; i++) {
-            c.sampleBacklog(300);
+            c.sampleBacklog(300, 0);
         }
         assertTrue(c.behind());
         assertEquals("none admitted since sampling began: the lowest rate, not 3500", AdaptiveDialogRate.MIN_RATE,
@@ -160,26 +160,57 @@ public class OverloadControlTest {
     @Test
     public void theQueueDelayLimitIsConfigurableAndZeroTurnsItOff() {
         OverloadControl c = control(Map.of());
-        c.sampleBacklog(249);
+        c.sampleBacklog(249, 0);
         assertFalse("default limit 250 ms", c.behind());
         Map<String, Object> m = config(null, null, null);
         m.put("overload-ctrl-max-queue-delay", 1000);
         c.modified(m);
-        c.sampleBacklog(900);
+        c.sampleBacklog(900, 0);
         assertFalse(c.behind());
-        c.sampleBacklog(1001);
+        c.sampleBacklog(1001, 0);
         assertFalse("the mean of the latest samples (249, 900, 1001) is not over it", c.behind());
-        c.sampleBacklog(2000);
+        c.sampleBacklog(2000, 0);
         assertTrue(c.behind());
         assertEquals("nothing admitted in the last second: the lowest rate", AdaptiveDialogRate.MIN_RATE, c.adaptiveRateLimit());
         m.put("overload-ctrl-max-queue-delay", 0);
+        m.put("overload-ctrl-max-queue-delay-tcp", 0);
         c.modified(m);
-        c.sampleBacklog(60_000);
+        c.sampleBacklog(60_000, 60_000);
         assertFalse(c.behind());
         assertEquals(10, admit(c, 10));
         m.put("overload-ctrl-max-queue-delay", -3);
         c.modified(m);
-        c.sampleBacklog(60_000);
+        c.sampleBacklog(60_000, 60_000);
         assertFalse("a bad value keeps the last good one (off)", c.behind());
+    }
+
+    @Test
+    public void overTcpMessagesMayWaitTwiceAsLongByDefault() {
+        OverloadControl c = control(Map.of());
+        for (int i = 0; i < AdaptiveDialogRate.ONSET_SAMPLES; i++) {
+            c.sampleBacklog(0, 450);
+        }
+        assertFalse("450 ms over TCP is under its limit of 500", c.behind());
+        assertEquals("the longest wait is reported, whichever transport", 450, c.receiveBacklogMillis());
+        for (int i = 0; i < AdaptiveDialogRate.ONSET_SAMPLES; i++) {
+            c.sampleBacklog(0, 520);
+        }
+        assertTrue(c.behind());
+    }
+
+    @Test
+    public void withTheUdpLimitOffTheTcpOneStillCounts() {
+        Map<String, Object> m = config(null, null, null);
+        m.put("overload-ctrl-max-queue-delay", 0);
+        m.put("overload-ctrl-max-queue-delay-tcp", 100);
+        OverloadControl c = control(m);
+        for (int i = 0; i < AdaptiveDialogRate.ONSET_SAMPLES; i++) {
+            c.sampleBacklog(5000, 90);
+        }
+        assertFalse("UDP is not watched, TCP is under its 100 ms", c.behind());
+        for (int i = 0; i < AdaptiveDialogRate.ONSET_SAMPLES; i++) {
+            c.sampleBacklog(0, 120);
+        }
+        assertTrue(c.behind());
     }
 }

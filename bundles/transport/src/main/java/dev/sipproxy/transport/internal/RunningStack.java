@@ -231,6 +231,16 @@ final class RunningStack implements SipTransport {
     }
 
     @Override
+    public long datagramReceiveBacklogMillis() {
+        return ReceiveBacklog.datagramWaitMillis(stack);
+    }
+
+    @Override
+    public long streamReceiveBacklogMillis() {
+        return ReceiveBacklog.streamWaitMillis(stack);
+    }
+
+    @Override
     public long lastStaleDropMillis() {
         return ReceiveBacklog.lastDropMillis(stack);
     }
