@@ -90,8 +90,9 @@ final class AdaptiveDialogRate {
     /**
      * One sample, every 50 ms or so; called from one thread at a time.
      *
-     * @param backlogMillis      how long the oldest unprocessed message has waited
-     * @param limitMillis        the most it may wait (overload-ctrl-max-queue-delay); 0 turns this off
+     * @param backlogMillis      how long the oldest unprocessed message has waited, measured against
+     *                           {@code limitMillis} (see {@link OverloadSettings#backlogAgainstLimit})
+     * @param limitMillis        the most it may wait (see {@link OverloadSettings#queueDelayLimit}); 0 turns this off
      * @param admittedPerSecond  new dialogs admitted over the last second
      * @param offeredPerSecond   new dialogs that came over the last second, admitted or refused
      */

@@ -51,9 +51,9 @@ record OverloadSettings(int dialogRate, int configuredBurst, int retryAfter, int
     }
 
     /**
-     * How far behind the proxy is, as one wait measured against {@link #maxQueueDelay()}: the UDP
-     * wait, or the TCP wait scaled from its own limit to that one, whichever is further over; 0 when
-     * both are off. The longest limit that is on serves when the UDP one is off.
+     * How far behind the proxy is, as one wait measured against {@link #queueDelayLimit()}: the UDP
+     * wait, or the TCP wait scaled from its own limit to that one, whichever is further over. A wait
+     * whose limit is off does not count.
      */
     long backlogAgainstLimit(long datagramMillis, long streamMillis) {
         int limit = queueDelayLimit();
@@ -62,7 +62,7 @@ record OverloadSettings(int dialogRate, int configuredBurst, int retryAfter, int
         return Math.max(udp, tcp);
     }
 
-    /** The limit {@link #backlogAgainstLimit} is measured against; 0: off. */
+    /** The limit {@link #backlogAgainstLimit} is measured against: the UDP one, or the TCP one when that is off; 0: both off. */
     int queueDelayLimit() {
         return maxQueueDelay > 0 ? maxQueueDelay : maxQueueDelayTcp;
     }
