@@ -155,8 +155,7 @@ public class Rfc4475IT extends ProxyTestSupport {
                 if (retransmissions < retransmitAt.length && System.nanoTime() >= retransmitAt[retransmissions]) {
                     retransmissions++;
                     for (Prepared p : sent.values()) {
-                        boolean forwarded = p.callId() != null && !server.received(p.callId()).isEmpty();
-                        if (p.request() && !answers.containsKey(p.name()) && !forwarded) {
+                        if (p.request() && !answers.containsKey(p.name()) && !forwarded(p, server)) {
                             sockets.get(p.name()).send(new DatagramPacket(p.bytes(), p.bytes().length,
                                     InetAddress.getLoopbackAddress(), proxyPort()));
                         }
@@ -249,10 +248,15 @@ public class Rfc4475IT extends ProxyTestSupport {
         proxyStillWorks(stackTracesBefore);
     }
 
+    /** Whether the pair member got a message of {@code p}'s call. */
+    private static boolean forwarded(Prepared p, FakeSipServer server) {
+        return p.callId() != null && !server.received(p.callId()).isEmpty();
+    }
+
     private static void check(Prepared p, List<String> answers, FakeSipServer server, boolean tcp, List<String> failures) {
         Expected exp = EXPECTED.get(p.name());
         List<String> finals = answers.stream().filter(a -> !a.startsWith("SIP/2.0 1")).collect(Collectors.toList());
-        boolean forwarded = p.callId() != null && !server.received(p.callId()).isEmpty();
+        boolean forwarded = forwarded(p, server);
         boolean got400 = finals.stream().anyMatch(a -> a.startsWith("SIP/2.0 400"));
         String what = p.name() + (tcp ? " (tcp)" : "") + ": answers " + answers + ", forwarded " + forwarded;
         boolean noContentLength = !hasContentLength(p);
