@@ -57,6 +57,7 @@ public class CompactServerTransactionTest {
         // RFC 3261 17.2.3: branch, sent-by and method must all match
         net.send(bye("z9hG4bK-bye-3").replace("BYE sip:", "INFO sip:").replace("CSeq: 2 BYE", "CSeq: 2 INFO"));
         assertNotNull("another method makes a new request, for the listener", listener.pollRequest(2000));
+        awaitNoLongerPending("z9hG4bK-bye-3");
         net.send(bye("z9hG4bK-bye-3").replace("Via: SIP/2.0/UDP 127.0.0.1:", "Via: SIP/2.0/UDP 127.0.0.2:"));
         assertNotNull("another sent-by makes a new request, for the listener", listener.pollRequest(2000));
     }
@@ -151,7 +152,22 @@ public class CompactServerTransactionTest {
         net.send(bye(branch));
         ServerTransaction st = answer(listener.nextRequest(), Response.OK);
         assertTrue(net.receive().startsWith("SIP/2.0 200 OK"));
+        awaitNoLongerPending(branch);
         return st;
+    }
+
+    /**
+     * Until the stack has taken the request with this branch back from the listener. While the
+     * listener has it, jain-sip keeps it as pending under its branch alone and drops any other request
+     * with that branch, whatever its sent-by or method ("transaction already exists"); its sender's
+     * retransmission gets through. A CI run lost the INFO's successor that way.
+     */
+    private void awaitNoLongerPending(String branch) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (net.stack().stack().findPendingTransaction(branch.toLowerCase()) != null) {
+            assertTrue("the stack took the request back from the listener within 5 s", System.nanoTime() < deadline);
+            Thread.sleep(5);
+        }
     }
 
     private ServerTransaction answer(RequestEvent e, int status) throws Exception {
