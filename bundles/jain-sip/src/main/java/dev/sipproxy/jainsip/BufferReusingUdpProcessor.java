@@ -1,6 +1,8 @@
 package dev.sipproxy.jainsip;
 
 import dev.sipproxy.jainsip.net.DatagramSender;
+import dev.sipproxy.jainsip.net.NewDialogScreen;
+import dev.sipproxy.jainsip.net.NewDialogScreens;
 import dev.sipproxy.jainsip.net.QueuedReceiver;
 import gov.nist.core.CommonLogger;
 import gov.nist.core.StackLogger;
@@ -30,8 +32,11 @@ import java.util.LinkedList;
  * thread touches the buffer. A socket closed under a running listening point ends the thread (the
  * stack's loop spun on the error): the transport's watch then restarts the stack. The queue drops
  * what waited longer than {@value #MAX_WAIT_PROPERTY} milliseconds (see {@link StaleDroppingQueue}).
+ * With a {@link NewDialogScreen}, new dialogs are admitted or refused before they are queued
+ * ({@link NewDialogScreening}).
  */
-final class BufferReusingUdpProcessor extends UDPMessageProcessor implements QueuedReceiver, DatagramSender {
+final class BufferReusingUdpProcessor extends UDPMessageProcessor
+        implements QueuedReceiver, DatagramSender, NewDialogScreens.ScreenedReceiver {
     private static final StackLogger LOGGER = CommonLogger.getLogger(BufferReusingUdpProcessor.class);
     private static final String POOL_SIZE = "gov.nist.javax.sip.THREAD_POOL_SIZE";
     /** The stack property: how long a received datagram may wait for a worker thread; 0: for ever. */
@@ -39,6 +44,8 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
     /** Without the property: SIP's T1, when the sender retransmits. */
     static final long DEFAULT_MAX_WAIT_MILLIS = 500;
     private static final long DROP_REPORT_EVERY_MILLIS = 10_000;
+
+    private final NewDialogScreening screening = new NewDialogScreening(System::currentTimeMillis);
 
     BufferReusingUdpProcessor(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
         super(address, stack, port);
@@ -68,9 +75,16 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
                 }
                 received.setData(buffer);
                 sock.receive(received);
+                NewDialogScreening.Verdict verdict = screening.screen(buffer, received.getLength(), received.getAddress(),
+                        received.getPort(), this);
+                if (verdict == NewDialogScreening.Verdict.DONE) {
+                    continue;
+                }
                 DatagramPacket copy = new DatagramPacket(Arrays.copyOf(buffer, received.getLength()), received.getLength(),
                         received.getAddress(), received.getPort());
-                messageQueue.offer(new DatagramQueuedMessageDispatch(copy, System.currentTimeMillis()));
+                long now = System.currentTimeMillis();
+                messageQueue.offer(verdict == NewDialogScreening.Verdict.ADMITTED ? new AdmittedDatagram(copy, now)
+                        : new DatagramQueuedMessageDispatch(copy, now));
             } catch (SocketTimeoutException e) {
                 // nothing received: loop
             } catch (SocketException e) {
@@ -85,6 +99,11 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor implements Que
                 report(e);
             }
         }
+    }
+
+    @Override
+    public void screenNewDialogs(NewDialogScreen screen) {
+        screening.setScreen(screen);
     }
 
     @Override

@@ -51,7 +51,7 @@ final class StaleDroppingQueue extends LinkedBlockingQueue<DatagramQueuedMessage
         while (stale(d)) {
             d = super.take();
         }
-        return d;
+        return taken(d);
     }
 
     @Override
@@ -61,6 +61,12 @@ final class StaleDroppingQueue extends LinkedBlockingQueue<DatagramQueuedMessage
         while (d != null && stale(d)) {
             d = super.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
+        return taken(d);
+    }
+
+    /** The worker thread that took {@code d} processes it next: it learns whether {@code d} was admitted on receipt. */
+    private static DatagramQueuedMessageDispatch taken(DatagramQueuedMessageDispatch d) {
+        ReceiptAdmission.taken(d instanceof AdmittedDatagram);
         return d;
     }
 

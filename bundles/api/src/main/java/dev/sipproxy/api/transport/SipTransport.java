@@ -64,6 +64,24 @@ public interface SipTransport {
      */
     long lastStaleDropMillis();
 
+    /**
+     * Lets {@code screen} admit or refuse new dialogs over UDP as they are received, before they
+     * are parsed or wait for a worker thread (null: no screen): under overload a refusal then costs a
+     * few microseconds, not a parsed request. A retransmission gets the first decision again; the
+     * ACK of a refusal is dropped unparsed. What the transport cannot read with certainty is not
+     * screened and is to be decided after parsing.
+     */
+    default void screenNewDialogs(NewDialogScreen screen) {
+    }
+
+    /**
+     * True while the request being processed on this thread is a new INVITE (or a retransmission
+     * of one) that {@link #screenNewDialogs its screen} admitted on receipt: not to be admitted again.
+     */
+    default boolean admittedOnReceipt() {
+        return false;
+    }
+
     /** The {@link #receiveBacklogMillis()} from which this proxy counts as behind on what it received. */
     long BEHIND_MILLIS = 100;
 

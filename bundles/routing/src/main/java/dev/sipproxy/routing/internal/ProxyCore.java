@@ -114,6 +114,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         this.selector = new NextHopSelector(pairs);
         this.settings = parseOr(properties, RoutingSettings.DEFAULTS);
         SavedState.load(context, COUNTERS_STATE).ifPresent(counters::restore);
+        transport.screenNewDialogs(new ReceiptScreen(() -> this.admission, ids, counters));
         EventLog.log(ProxyEvent.SPR_PROXY_INITIALIZED, "SIP proxy ready to route: listening on {}, endpoint calls go to pair {}",
                 transport.listeningPoints(), settings.servingSipServer().orElse("(the only configured pair)"));
     }
@@ -125,6 +126,7 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
 
     @Deactivate
     void deactivate() {
+        transport.screenNewDialogs(null);
         timer.shutdownNow();
         openInvites.clear();
         SavedState.save(context, COUNTERS_STATE, counters.save());
@@ -171,11 +173,13 @@ public class ProxyCore implements SipMessageHandler, ProxyStatistics {
         }
         boolean invite = Request.INVITE.equals(request.getMethod());
         // Admission comes first: under overload a refused INVITE must cost as little as can be (no
-        // copy, no loop hash), or refusing it does not relieve the proxy. Over UDP the 503 goes out
-        // without a transaction: one would keep the parsed INVITE until the ACK and 5 s after (Timer
-        // I), 32 s if the ACK is lost; at thousands of refusals a second that fills the heap. A
-        // retransmitted INVITE is simply refused again, and the ACK is absorbed by its To tag.
-        if (invite && isNewDialog(request) && event.getServerTransaction() == null) {
+        // copy, no loop hash), or refusing it does not relieve the proxy. Over UDP the transport
+        // mostly decided on receipt, from the raw datagram (ReceiptScreen); here come only the
+        // INVITEs it could not read with certainty. Over UDP the 503 goes out without a
+        // transaction: one would keep the parsed INVITE until the ACK and 5 s after (Timer I), 32 s
+        // if the ACK is lost; at thousands of refusals a second that fills the heap. A retransmitted
+        // INVITE is simply refused again, and the ACK is absorbed by its To tag.
+        if (invite && isNewDialog(request) && event.getServerTransaction() == null && !transport.admittedOnReceipt()) {
             AdmissionControl a = admission;
             if (a != null && !a.admitNewDialog()) {
                 Rejection refused = new Rejection(503, "new dialogs refused by overload control", a.retryAfterSeconds());

@@ -4,8 +4,10 @@ import dev.sipproxy.api.EventLog;
 import dev.sipproxy.api.ProxyEvent;
 import dev.sipproxy.api.SipTransportType;
 import dev.sipproxy.api.transport.ListeningPointInfo;
+import dev.sipproxy.api.transport.NewDialogScreen;
 import dev.sipproxy.api.transport.SipTransport;
 
+import dev.sipproxy.jainsip.net.NewDialogScreens;
 import dev.sipproxy.jainsip.net.ReceiveBacklog;
 import dev.sipproxy.jainsip.net.StackConnections;
 import dev.sipproxy.jainsip.net.StackTls;
@@ -238,6 +240,44 @@ final class RunningStack implements SipTransport {
     @Override
     public long streamReceiveBacklogMillis() {
         return ReceiveBacklog.streamWaitMillis(stack);
+    }
+
+    @Override
+    public void screenNewDialogs(NewDialogScreen screen) {
+        NewDialogScreens.install(stack, screen == null ? null : new ScreenAdapter(screen));
+    }
+
+    @Override
+    public boolean admittedOnReceipt() {
+        return NewDialogScreens.admittedOnReceipt();
+    }
+
+    /** The proxy's screen as the stack's listening points take it. */
+    private record ScreenAdapter(NewDialogScreen screen) implements dev.sipproxy.jainsip.net.NewDialogScreen {
+        @Override
+        public boolean admitNewDialog() {
+            return screen.admitNewDialog();
+        }
+
+        @Override
+        public int retryAfterSeconds() {
+            return screen.retryAfterSeconds();
+        }
+
+        @Override
+        public String newRefusalTag() {
+            return screen.newRefusalTag();
+        }
+
+        @Override
+        public boolean isRefusalTag(String tag) {
+            return screen.isRefusalTag(tag);
+        }
+
+        @Override
+        public void refused() {
+            screen.refused();
+        }
     }
 
     @Override
