@@ -75,8 +75,7 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
                 }
                 received.setData(buffer);
                 sock.receive(received);
-                NewDialogScreening.Verdict verdict = screening.screen(buffer, received.getLength(), received.getAddress(),
-                        received.getPort(), this);
+                NewDialogScreening.Verdict verdict = screen(received);
                 if (verdict == NewDialogScreening.Verdict.DONE) {
                     continue;
                 }
@@ -98,6 +97,18 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
             } catch (Exception e) {
                 report(e);
             }
+        }
+    }
+
+    /** The screen's verdict; should it fail, the datagram goes on unscreened rather than being lost. */
+    private NewDialogScreening.Verdict screen(DatagramPacket received) {
+        try {
+            return screening.screen(received.getData(), received.getLength(), received.getAddress(), received.getPort(), this);
+        } catch (RuntimeException e) {
+            // the stack's logger writes the same report at most once a minute
+            LOGGER.logWarning("Screening a new dialog received on " + getIpAddress().getHostAddress() + ":" + getPort()
+                    + " failed (" + e + "); it goes on unscreened");
+            return NewDialogScreening.Verdict.PASS;
         }
     }
 
