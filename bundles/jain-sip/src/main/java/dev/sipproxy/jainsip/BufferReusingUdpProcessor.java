@@ -33,7 +33,7 @@ import java.util.LinkedList;
  * stack's loop spun on the error): the transport's watch then restarts the stack. The queue drops
  * what waited longer than {@value #MAX_WAIT_PROPERTY} milliseconds (see {@link StaleDroppingQueue}).
  * With a {@link NewDialogScreen}, new dialogs are admitted or refused before they are queued
- * ({@link NewDialogScreening}).
+ * ({@link NewDialogScreening}), and the admitted ones wait behind the calls in progress.
  */
 final class BufferReusingUdpProcessor extends UDPMessageProcessor
         implements QueuedReceiver, DatagramSender, NewDialogScreens.ScreenedReceiver {
@@ -82,7 +82,8 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
                 DatagramPacket copy = new DatagramPacket(Arrays.copyOf(buffer, received.getLength()), received.getLength(),
                         received.getAddress(), received.getPort());
                 long now = System.currentTimeMillis();
-                messageQueue.offer(verdict == NewDialogScreening.Verdict.ADMITTED ? new AdmittedDatagram(copy, now)
+                messageQueue.offer(verdict == NewDialogScreening.Verdict.ADMITTED ? new LaterDatagram(copy, now, true)
+                        : isCancel(buffer, received.getLength()) ? new LaterDatagram(copy, now, false)
                         : new DatagramQueuedMessageDispatch(copy, now));
             } catch (SocketTimeoutException e) {
                 // nothing received: loop
@@ -98,6 +99,12 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
                 report(e);
             }
         }
+    }
+
+    /** A CANCEL waits with the new dialogs, so that it never overtakes its INVITE ({@link StaleDroppingQueue}). */
+    private static boolean isCancel(byte[] msg, int length) {
+        return length > 7 && msg[0] == 'C' && msg[1] == 'A' && msg[2] == 'N' && msg[3] == 'C' && msg[4] == 'E'
+                && msg[5] == 'L' && msg[6] == ' ';
     }
 
     /** The screen's verdict; should it fail, the datagram goes on unscreened rather than being lost. */

@@ -76,4 +76,35 @@ public class StaleDroppingQueueTest {
         assertSame(old, keepAll.take());
         assertEquals(List.of(), reports);
     }
+
+    @Test
+    public void callsInProgressGoFirstAndNewWorkAfterThemInItsOrder() throws Exception {
+        LaterDatagram invite = later(now.get() - 100, true);
+        LaterDatagram cancel = later(now.get() - 90, false);
+        DatagramQueuedMessageDispatch ack = receivedAt(now.get() - 10);
+        DatagramQueuedMessageDispatch bye = receivedAt(now.get());
+        assertSame("the backlog is the oldest of either kind", invite, queue.peek());
+        assertSame(ack, queue.take());
+        assertEquals(false, ReceiptAdmission.admitted());
+        assertSame(bye, queue.poll(1, TimeUnit.SECONDS));
+        assertSame(invite, queue.take());
+        assertEquals("the worker learns it was admitted on receipt", true, ReceiptAdmission.admitted());
+        assertSame("the CANCEL never overtakes its INVITE", cancel, queue.take());
+        assertEquals(false, ReceiptAdmission.admitted());
+    }
+
+    @Test
+    public void staleNewWorkIsDroppedWhileCallsInProgressAreServed() throws Exception {
+        later(now.get() - 600, true);
+        DatagramQueuedMessageDispatch response = receivedAt(now.get());
+        assertSame(response, queue.take());
+        assertEquals("the stale INVITE went too", 0, queue.size());
+        assertEquals(1, queue.dropped());
+    }
+
+    private LaterDatagram later(long millis, boolean admitted) {
+        LaterDatagram d = new LaterDatagram(new DatagramPacket(new byte[1], 1), millis, admitted);
+        queue.offer(d);
+        return d;
+    }
 }
