@@ -31,7 +31,7 @@ import java.util.LinkedList;
  * receives into one buffer and queues an exact-size copy. Only this listening point's one receiving
  * thread touches the buffer. A socket closed under a running listening point ends the thread (the
  * stack's loop spun on the error): the transport's watch then restarts the stack. The queue drops
- * what waited longer than {@value #MAX_WAIT_PROPERTY} milliseconds (see {@link StaleDroppingQueue}).
+ * what waited longer than {@value #MAX_WAIT_PROPERTY} milliseconds (see {@link UdpReceiveQueue}).
  * With a {@link NewDialogScreen}, new dialogs are admitted or refused before they are queued
  * ({@link NewDialogScreening}), and the admitted ones wait behind the calls in progress.
  */
@@ -51,7 +51,7 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
         super(address, stack, port);
         // before start(): the workers take from this queue (the stack's congestion auditor, which would
         // hold the old one, is off: the proxy sets CONGESTION_CONTROL_TIMEOUT 0)
-        messageQueue = new StaleDroppingQueue(maxWaitMillis(), System::currentTimeMillis, this::reportDropped,
+        messageQueue = new UdpReceiveQueue(maxWaitMillis(), System::currentTimeMillis, this::reportDropped,
                 DROP_REPORT_EVERY_MILLIS);
     }
 
@@ -101,7 +101,7 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
         }
     }
 
-    /** A CANCEL waits with the new dialogs, so that it never overtakes its INVITE ({@link StaleDroppingQueue}). */
+    /** A CANCEL waits with the new dialogs, so that it never overtakes its INVITE ({@link UdpReceiveQueue}). */
     private static boolean isCancel(byte[] msg, int length) {
         return length > 7 && msg[0] == 'C' && msg[1] == 'A' && msg[2] == 'N' && msg[3] == 'C' && msg[4] == 'E'
                 && msg[5] == 'L' && msg[6] == ' ';
@@ -131,7 +131,7 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
 
     @Override
     public long lastDropMillis() {
-        return messageQueue instanceof StaleDroppingQueue q ? q.lastDropMillis() : 0;
+        return messageQueue instanceof UdpReceiveQueue q ? q.lastDropMillis() : 0;
     }
 
     @Override

@@ -5,7 +5,7 @@ import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import java.net.DatagramPacket;
 
 /**
- * A received datagram of new work, which waits behind the calls in progress ({@link StaleDroppingQueue}):
+ * A received datagram of new work, which waits behind the calls in progress ({@link UdpReceiveQueue}):
  * a new dialog its listening point admitted on receipt, or a CANCEL (which must not overtake its INVITE).
  */
 final class LaterDatagram extends DatagramQueuedMessageDispatch {

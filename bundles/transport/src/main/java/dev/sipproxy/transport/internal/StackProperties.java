@@ -89,7 +89,7 @@ final class StackProperties {
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(s.maxMessageSize()));
         // A received datagram that waited 500 ms (T1) for a worker thread is dropped unprocessed: its
-        // sender has retransmitted it by then (see the JAIN-SIP bundle's StaleDroppingQueue). The
+        // sender has retransmitted it by then (see the JAIN-SIP bundle's UdpReceiveQueue). The
         // stack's own congestion control is off: it dropped only every 2 s, and dropped TCP messages
         // too, which nobody retransmits (a TCP backlog is left to overload control's 503s).
         p.setProperty("dev.sipproxy.UDP_MAX_QUEUE_WAIT_MILLIS", "500");

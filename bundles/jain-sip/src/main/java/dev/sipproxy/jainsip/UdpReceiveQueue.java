@@ -35,7 +35,7 @@ import java.util.function.LongSupplier;
  * control drops only every two seconds and also drops TCP messages, which nobody retransmits; the
  * proxy turns it off.
  */
-final class StaleDroppingQueue extends AbstractQueue<DatagramQueuedMessageDispatch>
+final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDispatch>
         implements BlockingQueue<DatagramQueuedMessageDispatch> {
 
     /** Told the number of datagrams dropped since the last report, at most every {@code reportEveryMillis}. */
@@ -59,7 +59,7 @@ final class StaleDroppingQueue extends AbstractQueue<DatagramQueuedMessageDispat
     /** New work: new dialogs and CANCELs. */
     private final ArrayDeque<DatagramQueuedMessageDispatch> later = new ArrayDeque<>();
 
-    StaleDroppingQueue(long maxWaitMillis, LongSupplier clockMillis, DropReport report, long reportEveryMillis) {
+    UdpReceiveQueue(long maxWaitMillis, LongSupplier clockMillis, DropReport report, long reportEveryMillis) {
         this.maxWaitMillis = maxWaitMillis;
         this.clockMillis = clockMillis;
         this.report = report;

@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.Test;
 
-public class StaleDroppingQueueTest {
+public class UdpReceiveQueueTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final List<Long> reports = new ArrayList<>();
-    private final StaleDroppingQueue queue = new StaleDroppingQueue(500, now::get, (n, max) -> reports.add(n), 10_000);
+    private final UdpReceiveQueue queue = new UdpReceiveQueue(500, now::get, (n, max) -> reports.add(n), 10_000);
 
     private DatagramQueuedMessageDispatch receivedAt(long millis) {
         DatagramQueuedMessageDispatch d = new DatagramQueuedMessageDispatch(new DatagramPacket(new byte[1], 1), millis);
@@ -70,7 +70,7 @@ public class StaleDroppingQueueTest {
 
     @Test
     public void zeroKeepsEverything() throws Exception {
-        StaleDroppingQueue keepAll = new StaleDroppingQueue(0, now::get, (n, max) -> reports.add(n), 10_000);
+        UdpReceiveQueue keepAll = new UdpReceiveQueue(0, now::get, (n, max) -> reports.add(n), 10_000);
         DatagramQueuedMessageDispatch old = new DatagramQueuedMessageDispatch(new DatagramPacket(new byte[1], 1), 0);
         keepAll.offer(old);
         assertSame(old, keepAll.take());
