@@ -83,7 +83,8 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
                         received.getAddress(), received.getPort());
                 long now = System.currentTimeMillis();
                 messageQueue.offer(verdict == NewDialogScreening.Verdict.ADMITTED ? new LaterDatagram(copy, now, true)
-                        : isCancel(buffer, received.getLength()) ? new LaterDatagram(copy, now, false)
+                        // a CANCEL waits with the new dialogs, so that it never overtakes its INVITE
+                        : RawDialogRequest.isCancel(buffer, received.getLength()) ? new LaterDatagram(copy, now, false)
                         : new DatagramQueuedMessageDispatch(copy, now));
             } catch (SocketTimeoutException e) {
                 // nothing received: loop
@@ -99,12 +100,6 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
                 report(e);
             }
         }
-    }
-
-    /** A CANCEL waits with the new dialogs, so that it never overtakes its INVITE ({@link UdpReceiveQueue}). */
-    private static boolean isCancel(byte[] msg, int length) {
-        return length > 7 && msg[0] == 'C' && msg[1] == 'A' && msg[2] == 'N' && msg[3] == 'C' && msg[4] == 'E'
-                && msg[5] == 'L' && msg[6] == ' ';
     }
 
     /** The screen's verdict; should it fail, the datagram goes on unscreened rather than being lost. */

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 final class RawDialogRequest {
     private static final byte[] INVITE = "INVITE ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ACK = "ACK ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CANCEL = "CANCEL ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATUS_LINE = "SIP/2.0 503 Service Unavailable\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CRLF = {'\r', '\n'};
     private static final int DEFAULT_PORT = 5060;
@@ -57,6 +58,11 @@ final class RawDialogRequest {
         }
         RawDialogRequest r = new RawDialogRequest(msg, invite);
         return r.readHeaders(length) && r.readTopVia() && r.readToTag() && r.cseqMethodMatches() ? r : null;
+    }
+
+    /** True when {@code msg[0, length)} is a CANCEL (by its request line). */
+    static boolean isCancel(byte[] msg, int length) {
+        return startsWith(msg, length, CANCEL);
     }
 
     boolean invite() {

@@ -98,6 +98,15 @@ public class RawDialogRequestTest {
         assertEquals(true, text.contains("\r\nVia: SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bK-Abc-1\r\n"));
     }
 
+    @Test
+    public void aCancelIsKnownByItsRequestLine() {
+        byte[] cancel = INVITE.replace("INVITE sip:", "CANCEL sip:").replace("1 INVITE", "1 CANCEL").getBytes(StandardCharsets.US_ASCII);
+        assertEquals(true, RawDialogRequest.isCancel(cancel, cancel.length));
+        byte[] invite = INVITE.getBytes(StandardCharsets.US_ASCII);
+        assertEquals(false, RawDialogRequest.isCancel(invite, invite.length));
+        assertEquals("a datagram shorter than the method", false, RawDialogRequest.isCancel(cancel, 6));
+    }
+
     private static int count(java.util.ListIterator<?> it) {
         int n = 0;
         while (it.hasNext()) {
