@@ -34,4 +34,38 @@ public class EndedTransactionsTest {
         assertTrue(table.absorbs("z9hg4bk-3"));
         assertTrue(table.absorbs("z9hg4bk-5"));
     }
+
+    @Test
+    public void manyKeysThroughGrowthAndExpiry() {
+        EndedTransactions big = new EndedTransactions(32_000, 200_000, now::get);
+        for (int i = 0; i < 50_000; i++) {
+            big.add("z9hg4bk-" + i);
+            if (i % 10_000 == 9_999) {
+                now.addAndGet(5_000); // five batches of 10000, 5 s apart
+            }
+        }
+        assertEquals(50_000, big.size());
+        assertTrue(big.absorbs("z9hg4bk-0"));
+        assertTrue(big.absorbs("z9hg4bk-49999"));
+        assertFalse(big.absorbs("z9hg4bk-50000"));
+        now.addAndGet(32_000 - 25_000); // the first batch has expired, the second not
+        big.add("z9hg4bk-again");
+        assertFalse(big.absorbs("z9hg4bk-9999"));
+        assertTrue(big.absorbs("z9hg4bk-10000"));
+        assertEquals(40_001, big.size());
+    }
+
+    @Test
+    public void aKeyAddedAgainLivesFromItsLastAddition() {
+        table.add("z9hg4bk-1");
+        now.addAndGet(3_000);
+        table.add("z9hg4bk-1");
+        assertEquals(1, table.size());
+        now.addAndGet(3_000);
+        table.add("z9hg4bk-2");
+        assertTrue("the older entry left with its expiry, the newer one stays", table.absorbs("z9hg4bk-1"));
+        assertEquals(2, table.size());
+        now.addAndGet(2_001);
+        assertFalse(table.absorbs("z9hg4bk-1"));
+    }
 }
