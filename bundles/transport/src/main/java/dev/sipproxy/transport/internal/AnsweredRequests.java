@@ -164,34 +164,35 @@ final class AnsweredRequests {
         }
     }
 
+    /** The number of the answer's sender (by identity), new ones numbered as they come; -1 past 255. */
     private int numberOf(DatagramSender origin) {
-        for (int i = 0; i < origins.length; i++) {
-            if (origins[i] == origin) {
-                return i;
-            }
+        int i = indexOf(origins, origin);
+        if (i < 0 && origins.length < 255) {
+            i = origins.length;
+            origins = Arrays.copyOf(origins, i + 1);
+            origins[i] = origin;
         }
-        if (origins.length == 255) {
-            return -1;
-        }
-        DatagramSender[] more = Arrays.copyOf(origins, origins.length + 1);
-        more[origins.length] = origin;
-        origins = more;
-        return origins.length - 1;
+        return i;
     }
 
+    /** The number of the answer's transport, as {@link #numberOf(DatagramSender)}. */
     private int numberOf(String transport) {
-        for (int i = 0; i < transports.length; i++) {
-            if (transports[i].equals(transport)) {
+        int i = Arrays.asList(transports).indexOf(transport);
+        if (i < 0 && transports.length < 255) {
+            i = transports.length;
+            transports = Arrays.copyOf(transports, i + 1);
+            transports[i] = transport;
+        }
+        return i;
+    }
+
+    private static int indexOf(Object[] known, Object value) {
+        for (int i = 0; i < known.length; i++) {
+            if (known[i] == value) {
                 return i;
             }
         }
-        if (transports.length == 255) {
-            return -1;
-        }
-        String[] more = Arrays.copyOf(transports, transports.length + 1);
-        more[transports.length] = transport;
-        transports = more;
-        return transports.length - 1;
+        return -1;
     }
 
     static byte[] utf8(String s) {
