@@ -19,10 +19,10 @@ import java.lang.invoke.VarHandle;
  * version) nothing is cancelled and the stack's own timer ends the transaction as before. (A server
  * transaction keeps its timer where it can cancel it: {@link CompactServerTransaction}.)
  */
-final class TransactionTimers {
+final class ClientTransactionTimers {
     private static final VarHandle CLIENT = find();
 
-    private TransactionTimers() {
+    private ClientTransactionTimers() {
     }
 
     private static VarHandle find() {

@@ -32,7 +32,7 @@ import javax.sip.message.Request;
  * retransmitted 2xx go end to end) lets go of its request and its response as soon as the 2xx has
  * been handed to the listener, not when the stack next looks at it (its timer ticks every 500 ms)
  * and removes it: by then the messages had outlived several young collections and been copied into
- * the old generation. The transaction itself leaves the stack then too ({@link TransactionTimers}).
+ * the old generation. The transaction itself leaves the stack then too ({@link ClientTransactionTimers}).
  * No ACK will be built from the request: that is done for errors only.
  *
  * <p>Over UDP a non-INVITE transaction does not even stay for Timer K: once the listener has its
@@ -154,7 +154,7 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
         // the stack's own release of the last request and response; marks the transaction released last
         cleanUpOnTimer();
         // and it leaves the stack now: its timer would have found it ended only at its next look
-        if (TransactionTimers.cancel(this, sipStack)) {
+        if (ClientTransactionTimers.cancel(this, sipStack)) {
             cleanUpOnTerminated();
         }
     }

@@ -189,7 +189,8 @@ final class CompactServerTransaction extends SIPServerTransactionImpl {
             return;
         }
         SipTimer timer = sipStack.getTimer();
-        if (timer != null && timer.isStarted() && transactionTimerStarted.compareAndSet(false, true)) {
+        // in the stack's order: the one start is claimed even when there is no timer to start
+        if (transactionTimerStarted.compareAndSet(false, true) && timer != null && timer.isStarted()) {
             Ticker t = new Ticker();
             ticker = t;
             timer.scheduleWithFixedDelay(t, baseTimerInterval, baseTimerInterval);

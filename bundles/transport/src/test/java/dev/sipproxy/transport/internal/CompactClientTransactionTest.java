@@ -122,7 +122,7 @@ public class CompactClientTransactionTest {
         assertNull("its request goes at once, not at the stack's next look at it", ct.getRequest());
         assertFalse(((CompactClientTransaction) ct).holdsRequestBytes());
 
-        assertTrue(TransactionTimers.available());
+        assertTrue(ClientTransactionTimers.available());
         // the 2xx came within milliseconds of the INVITE; the stack's timer first looks after 500 ms
         long deadline = System.nanoTime() + 250_000_000L;
         while (net.stack().stack().findTransaction("z9hg4bk-ct-inv-2", false) != null) {
