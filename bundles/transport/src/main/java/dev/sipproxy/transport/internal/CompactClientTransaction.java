@@ -32,8 +32,7 @@ import javax.sip.message.Request;
  * retransmitted 2xx go end to end) lets go of its request and its response as soon as the 2xx has
  * been handed to the listener, not when the stack next looks at it (its timer ticks every 500 ms)
  * and removes it: by then the messages had outlived several young collections and been copied into
- * the old generation. The transaction itself leaves the stack then too ({@link ClientTransactionTimers}).
- * No ACK will be built from the request: that is done for errors only.
+ * the old generation. No ACK will be built from the request: that is done for errors only.
  *
  * <p>Over UDP a non-INVITE transaction does not even stay for Timer K: once the listener has its
  * final response, its key goes to the stack's {@link EndedTransactions}, which absorbs the
@@ -55,8 +54,6 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
     private volatile Thread endingAtOnce;
     /** Whether the stack ran its Timer K (set to 0) while {@link #endingAtOnce} was at work. */
     private boolean timerKDeferred;
-    /** Whether the stack's clean-up of the ended transaction has run ({@link #firstTerminatedCleanUp}). */
-    private boolean terminatedCleanedUp;
 
     CompactClientTransaction(SIPTransactionStack stack, MessageChannel channel) {
         super(stack, channel);
@@ -94,9 +91,7 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
             // kept apart before the stack lets go, so that a retransmission finds one or the other
             ended.add(getTransactionId());
             super.fireTimeoutTimer();
-            if (firstTerminatedCleanUp()) {
-                super.cleanUpOnTerminated();
-            }
+            super.cleanUpOnTerminated();
         }
     }
 
@@ -126,23 +121,10 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
 
     @Override
     protected void cleanUpOnTerminated() {
-        if (endingAtOnce == Thread.currentThread() || !firstTerminatedCleanUp()) {
+        if (endingAtOnce == Thread.currentThread()) {
             return;
         }
         super.cleanUpOnTerminated();
-    }
-
-    /**
-     * Once only: the stack's clean-up of an ended transaction leaves its tables and, over TCP and TLS,
-     * counts the connection's users down. An INVITE ended by a 2xx is cleaned up here at once, and
-     * the stack's timer, if it was already firing, may come to it as well.
-     */
-    private synchronized boolean firstTerminatedCleanUp() {
-        if (terminatedCleanedUp) {
-            return false;
-        }
-        terminatedCleanedUp = true;
-        return true;
     }
 
     private synchronized void releaseInviteEndedBy2xx() {
@@ -153,10 +135,6 @@ final class CompactClientTransaction extends SIPClientTransactionImpl {
         originalRequest = null;
         // the stack's own release of the last request and response; marks the transaction released last
         cleanUpOnTimer();
-        // and it leaves the stack now: its timer would have found it ended only at its next look
-        if (ClientTransactionTimers.cancel(this, sipStack)) {
-            cleanUpOnTerminated();
-        }
     }
 
     @Override

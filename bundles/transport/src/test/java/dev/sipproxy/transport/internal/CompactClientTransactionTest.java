@@ -122,22 +122,28 @@ public class CompactClientTransactionTest {
         assertNull("its request goes at once, not at the stack's next look at it", ct.getRequest());
         assertFalse(((CompactClientTransaction) ct).holdsRequestBytes());
 
-        assertTrue(ClientTransactionTimers.available());
-        // the 2xx came within milliseconds of the INVITE; the stack's timer first looks after 500 ms
-        long deadline = System.nanoTime() + 250_000_000L;
-        while (net.stack().stack().findTransaction("z9hg4bk-ct-inv-2", false) != null) {
-            assertTrue("it leaves the stack as the 2xx is handed on, not at its timer's next look", System.nanoTime() < deadline);
-            Thread.sleep(5);
-        }
-        TransactionTerminatedEvent ended = listener.pollTerminated(1_000);
-        assertNotNull("the listener is told", ended);
-        assertSame(ct, ended.getClientTransaction());
-
         net.send(ok);
         ResponseEvent again = listener.pollResponse(2_000);
         assertNotNull("every 2xx goes on to the listener (a proxy forwards it)", again);
         assertEquals(200, again.getResponse().getStatusCode());
-        assertNull("the stack's timer does not end it a second time", listener.pollTerminated(1_000));
+
+        assertEndsWithin15s(ct);
+    }
+
+    /**
+     * The callee's 180 and 200 come close together, and the stack's threads may take the 200 first:
+     * the ended transaction must still absorb the 180, not let it go on as a stray to be forwarded
+     * after the 200 (a caller in its call would take it for an error; seen in OverloadIT when
+     * the transaction left the stack as the 2xx was handed on).
+     */
+    @Test
+    public void aProvisionalResponseThatComesAfterThe2xxIsAbsorbed() throws Exception {
+        send("INVITE", "z9hG4bK-ct-inv-3");
+        String invite = received("INVITE");
+        net.send(answer(invite, "200 OK"));
+        assertEquals(200, listener.nextResponse().getResponse().getStatusCode());
+        net.send(answer(invite, "180 Ringing"));
+        assertNull("a 1xx after the 2xx goes nowhere", listener.pollResponse(500));
     }
 
     private EndedTransactions endedClients() {
