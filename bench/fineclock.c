@@ -1,6 +1,6 @@
 /*
- * bench/run preloads this into sipp (LD_PRELOAD) so that its response times are measured to the
- * microsecond. sipp reads CLOCK_MONOTONIC_COARSE, which advances once per kernel tick (4 ms at
+ * bench/run preloads this into the sipp caller (LD_PRELOAD) so that the response times it records are
+ * measured to the microsecond. sipp reads CLOCK_MONOTONIC_COARSE, which advances once per kernel tick (4 ms at
  * HZ=250): every INVITE->200 time it records is then 0, 4, 8 ... ms, and a p99 "8 against 4 ms"
  * may be a difference of a fraction of a millisecond. Asked for a coarse clock, sipp gets the
  * fine one of the same kind (a vDSO call as well: tens of nanoseconds, not a system call).
