@@ -3,6 +3,7 @@ package dev.sipproxy.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
@@ -64,6 +65,9 @@ public abstract class DistributionTestSupport {
             karafDistributionConfiguration().frameworkUrl("file:" + distribution).karafVersion("4.4.10")
                     .name("sip-proxy").unpackDirectory(new File(workdir)).useDeployFolder(false),
             configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+            // as the distribution's bin/setenv (Pax Exam starts java itself, without it): the datagram
+            // socket that sends without a lock, on JDK 15-17
+            vmOption("-Djdk.net.usePlainDatagramSocketImpl=true"),
             logLevel(LogLevel.INFO),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", repo),

@@ -124,6 +124,8 @@ final class RunningStack implements SipTransport {
                             bindIp, port, tls.material().description(), StackProperties.TLS_PROTOCOLS,
                             settings.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
                             settings.tls().sipServerClientAuth().name().toLowerCase(java.util.Locale.ROOT));
+                } else if (t == SipTransportType.UDP) {
+                    LOG.info("Listening for SIP over UDP on {}:{} ({})", bindIp, port, DatagramSocketKind.current());
                 } else {
                     LOG.info("Listening for SIP over {} on {}:{}", t, bindIp, port);
                 }
