@@ -1,6 +1,7 @@
 package dev.sipproxy.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.sipproxy.api.ProxyStatistics;
@@ -12,6 +13,7 @@ import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -42,6 +44,15 @@ public class CallRoutingIT extends ProxyTestSupport {
         }
         // nothing of a finished call stays in the proxy core
         await("no INVITE left open", Duration.ofSeconds(10), () -> statistics.callsInProgress() == 0);
+    }
+
+    /** The tests run on the datagram socket the distribution's bin/setenv chooses (on JDK 15-17, the legacy one). */
+    @Test
+    public void udpListensOnTheDistributionsDatagramSocket() throws Exception {
+        String expected = Runtime.version().feature() <= 17 ? "(legacy datagram socket" : "(channel-based datagram socket";
+        List<String> lines = logLinesWith("Listening for SIP over UDP on");
+        assertFalse("a UDP listening point started", lines.isEmpty());
+        assertTrue(lines.get(lines.size() - 1), lines.get(lines.size() - 1).contains(expected));
     }
 
     @Test
