@@ -26,10 +26,11 @@ import java.util.LinkedList;
  *
  * <p>JAIN-SIP's receive loop allocates a new buffer of the maximum message size (16 KiB here) for
  * every datagram, of which a SIP message fills a few hundred bytes: seven per call, some 40 % of
- * everything the proxy allocated, and so of its young collections. This loop, the same in every
- * other respect (the stack's queue and its pool of worker threads, which parse and process),
- * receives into one buffer and queues an exact-size copy. Only this listening point's one receiving
- * thread touches the buffer. A socket closed under a running listening point ends the thread (the
+ * everything the proxy allocated, and so of its young collections. This loop receives into one
+ * buffer and, while it keeps up, processes the datagram itself (see {@link #receive}); behind, it
+ * queues an exact-size copy for the stack's pool of worker threads, which parse and process as in
+ * the stack's own loop. Only the receiving thread touches the buffer (the relief thread that stands
+ * in for it has its own). A socket closed under a running listening point ends the thread (the
  * stack's loop spun on the error): the transport's watch then restarts the stack. The queue drops
  * what waited longer than {@value #MAX_WAIT_PROPERTY} milliseconds (see {@link UdpReceiveQueue}).
  * With a {@link NewDialogScreen}, new dialogs are admitted or refused before they are queued
@@ -45,7 +46,18 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
     static final long DEFAULT_MAX_WAIT_MILLIS = 500;
     private static final long DROP_REPORT_EVERY_MILLIS = 10_000;
 
+    /** A system property: false to queue every datagram for the worker threads (for comparisons). */
+    static final String PROCESS_ON_RECEIPT_PROPERTY = "dev.sipproxy.udp.processOnReceipt";
+    /** The receiving thread held up this long on one datagram: the relief thread receives instead. */
+    static final long STALL_MILLIS = 10;
+
+    private final ReceivePace pace = new ReceivePace();
+    /** Only the relief thread's. */
+    private byte[] reliefBuffer;
+    private DatagramPacket reliefPacket;
     private final NewDialogScreening screening = new NewDialogScreening(System::currentTimeMillis);
+    private final ReceivingThreadRelief relief = new ReceivingThreadRelief(this::receiveAndQueue,
+            () -> isRunning && !sock.isClosed(), STALL_MILLIS, STALL_MILLIS);
 
     BufferReusingUdpProcessor(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
         super(address, stack, port);
@@ -64,48 +76,112 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
         for (int i = 0; i < workers; i++) {
             messageChannels.add(new WorkerChannel(sipStack, this, stackName + "-UDPMessageChannelThread-" + i));
         }
+        ReceivingThreadChannel here = processesOnReceipt() ? ReceivingThreadChannel.forReceivingThread(this, sipStack) : null;
+        if (here != null) {
+            Thread t = new Thread(relief, stackName + "-UDPReceiveRelief-" + getPort());
+            t.setDaemon(true);
+            t.start();
+        }
         ThreadAuditor.ThreadHandle audit = sipStack.getThreadAuditor() == null ? null
                 : sipStack.getThreadAuditor().addCurrentThread();
         byte[] buffer = new byte[maxDatagramSize()];
         DatagramPacket received = new DatagramPacket(buffer, buffer.length);
         while (isRunning) {
-            try {
-                if (audit != null) {
-                    audit.ping();
-                }
-                received.setData(buffer);
-                sock.receive(received);
-                NewDialogScreening.Verdict verdict = screen(received);
-                if (verdict == NewDialogScreening.Verdict.DONE) {
-                    continue;
-                }
-                DatagramPacket copy = new DatagramPacket(Arrays.copyOf(buffer, received.getLength()), received.getLength(),
-                        received.getAddress(), received.getPort());
-                long now = System.currentTimeMillis();
-                messageQueue.offer(verdict == NewDialogScreening.Verdict.ADMITTED ? new LaterDatagram(copy, now, true)
-                        // a CANCEL waits with the new dialogs, so that it never overtakes its INVITE
-                        : RawDialogRequest.isCancel(buffer, received.getLength()) ? new LaterDatagram(copy, now, false)
-                        : new DatagramQueuedMessageDispatch(copy, now));
-            } catch (SocketTimeoutException e) {
-                // nothing received: loop
-            } catch (SocketException e) {
-                if (!isRunning) {
-                    return;
-                }
-                report(e);
-                if (sock.isClosed()) {
-                    return;
-                }
-            } catch (Exception e) {
-                report(e);
+            if (audit != null) {
+                audit.ping();
+            }
+            if (!receive(buffer, received, here)) {
+                return;
             }
         }
     }
 
-    /** The screen's verdict; should it fail, the datagram goes on unscreened rather than being lost. */
+    /**
+     * Receives one datagram into {@code buffer}, screens it, and processes it on this thread
+     * ({@code here}, when not null) or queues it for the worker threads.
+     *
+     * <p>Processed here while this thread keeps up ({@link ReceivePace}) and nothing waits in the
+     * queue. Handing a datagram to a worker wakes that thread, which then waits for a core: at 1000
+     * calls/s, some 7000 datagrams a second, the hand-offs cost about a quarter of the proxy's CPU
+     * on this machine's two cores, and the waits were in every message's time through the proxy.
+     * Behind, or with the queue not empty, datagrams go to the workers, in the queue's order (calls
+     * in progress first); a datagram that holds this thread up long is covered by
+     * {@link ReceivingThreadRelief}.
+     *
+     * @return false when the socket is gone and receiving ends
+     */
+    private boolean receive(byte[] buffer, DatagramPacket received, ReceivingThreadChannel here) {
+        try {
+            received.setData(buffer);
+            long start = System.nanoTime();
+            sock.receive(received);
+            boolean keepingUp = here != null && pace.keepsUp(start, System.nanoTime());
+            NewDialogScreening.Verdict verdict = screen(received);
+            if (verdict == NewDialogScreening.Verdict.DONE) {
+                return true;
+            }
+            if (keepingUp && messageQueue.isEmpty()) {
+                processHere(here, received, verdict == NewDialogScreening.Verdict.ADMITTED);
+                return true;
+            }
+            DatagramPacket copy = new DatagramPacket(Arrays.copyOf(buffer, received.getLength()), received.getLength(),
+                    received.getAddress(), received.getPort());
+            long now = System.currentTimeMillis();
+            messageQueue.offer(verdict == NewDialogScreening.Verdict.ADMITTED ? new LaterDatagram(copy, now, true)
+                    // a CANCEL waits with the new dialogs, so that it never overtakes its INVITE
+                    : RawDialogRequest.isCancel(buffer, received.getLength()) ? new LaterDatagram(copy, now, false)
+                    : new DatagramQueuedMessageDispatch(copy, now));
+        } catch (SocketTimeoutException e) {
+            // nothing received: loop
+        } catch (SocketException e) {
+            if (!isRunning) {
+                return false;
+            }
+            report(e);
+            return !sock.isClosed();
+        } catch (Exception e) {
+            report(e);
+        }
+        return true;
+    }
+
+    private void processHere(ReceivingThreadChannel here, DatagramPacket received, boolean admitted) {
+        ReceiptAdmission.taken(admitted);
+        long start = relief.processing();
+        try {
+            here.process(received);
+        } catch (Exception e) {
+            // as a worker thread would: the stack's logger writes the same report at most once a minute
+            LOGGER.logWarning("Processing a datagram received on " + getIpAddress().getHostAddress() + ":" + getPort()
+                    + " failed (" + e + ")" + TimerWheel.where(e));
+        } finally {
+            relief.done();
+            pace.processed(System.nanoTime() - start);
+        }
+    }
+
+    /** The relief thread's receiving: into its own buffer, every datagram queued. */
+    private boolean receiveAndQueue() {
+        if (reliefPacket == null) {
+            reliefBuffer = new byte[maxDatagramSize()];
+            reliefPacket = new DatagramPacket(reliefBuffer, reliefBuffer.length);
+        }
+        return receive(reliefBuffer, reliefPacket, null);
+    }
+
+    private boolean processesOnReceipt() {
+        return Boolean.parseBoolean(System.getProperty(PROCESS_ON_RECEIPT_PROPERTY, "true"));
+    }
+
+    /**
+     * The screen's verdict; should it fail, the datagram goes on unscreened rather than being lost.
+     * Locked: the relief thread may receive while the receiving thread is still screening.
+     */
     private NewDialogScreening.Verdict screen(DatagramPacket received) {
         try {
-            return screening.screen(received.getData(), received.getLength(), received.getAddress(), received.getPort(), this);
+            synchronized (screening) {
+                return screening.screen(received.getData(), received.getLength(), received.getAddress(), received.getPort(), this);
+            }
         } catch (RuntimeException e) {
             // the stack's logger writes the same report at most once a minute
             LOGGER.logWarning("Screening a new dialog received on " + getIpAddress().getHostAddress() + ":" + getPort()
