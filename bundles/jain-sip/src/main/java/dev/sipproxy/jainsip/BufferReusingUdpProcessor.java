@@ -1,6 +1,7 @@
 package dev.sipproxy.jainsip;
 
 import dev.sipproxy.jainsip.net.DatagramSender;
+import dev.sipproxy.jainsip.net.DatagramSocketKind;
 import dev.sipproxy.jainsip.net.NewDialogScreen;
 import dev.sipproxy.jainsip.net.NewDialogScreens;
 import dev.sipproxy.jainsip.net.QueuedReceiver;
@@ -46,7 +47,10 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
     static final long DEFAULT_MAX_WAIT_MILLIS = 500;
     private static final long DROP_REPORT_EVERY_MILLIS = 10_000;
 
-    /** A system property: false to queue every datagram for the worker threads (for comparisons). */
+    /**
+     * A system property: true or false to process on receipt or not whatever the socket; unset, on
+     * receipt where the socket sends concurrently ({@link DatagramSocketKind}).
+     */
     static final String PROCESS_ON_RECEIPT_PROPERTY = "dev.sipproxy.udp.processOnReceipt";
     /** The receiving thread held up this long on one datagram: the relief thread receives instead. */
     static final long STALL_MILLIS = 10;
@@ -169,8 +173,20 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
         return receive(reliefBuffer, reliefPacket, null);
     }
 
-    private boolean processesOnReceipt() {
-        return Boolean.parseBoolean(System.getProperty(PROCESS_ON_RECEIPT_PROPERTY, "true"));
+    /**
+     * Only where the socket sends without a lock, unless the property says otherwise. With JDK 17's
+     * channel-based socket a receiving thread that processes what it received sends as the workers
+     * do and queues with them for the socket's one send lock, receiving nothing meanwhile; and the one
+     * interleaved run that failed calls at a moderate rate with the receiving thread processing
+     * (eighteenth benchmark round, README) ran on that socket. Three runs on the legacy socket
+     * (nineteenth round) failed none.
+     */
+    static boolean processesOnReceipt(String property, boolean sendsConcurrently) {
+        return property == null ? sendsConcurrently : Boolean.parseBoolean(property);
+    }
+
+    private static boolean processesOnReceipt() {
+        return processesOnReceipt(System.getProperty(PROCESS_ON_RECEIPT_PROPERTY), DatagramSocketKind.sendsConcurrently());
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.sipproxy.api.transport.ListeningPointInfo;
 import dev.sipproxy.api.transport.NewDialogScreen;
 import dev.sipproxy.api.transport.SipTransport;
 
+import dev.sipproxy.jainsip.net.DatagramSocketKind;
 import dev.sipproxy.jainsip.net.NewDialogScreens;
 import dev.sipproxy.jainsip.net.ReceiveBacklog;
 import dev.sipproxy.jainsip.net.StackConnections;
