@@ -28,9 +28,10 @@ import java.util.LinkedList;
  * <p>JAIN-SIP's receive loop allocates a new buffer of the maximum message size (16 KiB here) for
  * every datagram, of which a SIP message fills a few hundred bytes: seven per call, some 40 % of
  * everything the proxy allocated, and so of its young collections. This loop receives into one
- * buffer and, while it keeps up, processes the datagram itself (see {@link #receive}); behind, it
- * queues an exact-size copy for the stack's pool of worker threads, which parse and process as in
- * the stack's own loop. Only the receiving thread touches the buffer (the relief thread that stands
+ * buffer and, while it keeps up and where the socket sends without a lock
+ * ({@link #processesOnReceipt(String, boolean)}), processes the datagram itself (see
+ * {@link #receive}); behind, or on another socket, it queues an exact-size copy for the stack's
+ * pool of worker threads, which parse and process as in the stack's own loop. Only the receiving thread touches the buffer (the relief thread that stands
  * in for it has its own). A socket closed under a running listening point ends the thread (the
  * stack's loop spun on the error): the transport's watch then restarts the stack. The queue drops
  * what waited longer than {@value #MAX_WAIT_PROPERTY} milliseconds (see {@link UdpReceiveQueue}).
