@@ -29,7 +29,7 @@ import java.util.LinkedList;
  * every datagram, of which a SIP message fills a few hundred bytes: seven per call, some 40 % of
  * everything the proxy allocated, and so of its young collections. This loop receives into one
  * buffer and, while it keeps up and where the socket sends without a lock
- * ({@link #processesOnReceipt(String, boolean)}), processes the datagram itself (see
+ * ({@link DatagramSocketKind#receivingThreadProcesses()}), processes the datagram itself (see
  * {@link #receive}); behind, or on another socket, it queues an exact-size copy for the stack's
  * pool of worker threads, which parse and process as in the stack's own loop. Only the receiving thread touches the buffer (the relief thread that stands
  * in for it has its own). A socket closed under a running listening point ends the thread (the
@@ -48,11 +48,6 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
     static final long DEFAULT_MAX_WAIT_MILLIS = 500;
     private static final long DROP_REPORT_EVERY_MILLIS = 10_000;
 
-    /**
-     * A system property: true or false to process on receipt or not whatever the socket; unset, on
-     * receipt where the socket sends concurrently ({@link DatagramSocketKind}).
-     */
-    static final String PROCESS_ON_RECEIPT_PROPERTY = "dev.sipproxy.udp.processOnReceipt";
     /** The receiving thread held up this long on one datagram: the relief thread receives instead. */
     static final long STALL_MILLIS = 10;
 
@@ -81,7 +76,7 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
         for (int i = 0; i < workers; i++) {
             messageChannels.add(new WorkerChannel(sipStack, this, stackName + "-UDPMessageChannelThread-" + i));
         }
-        ReceivingThreadChannel here = processesOnReceipt() ? ReceivingThreadChannel.forReceivingThread(this, sipStack) : null;
+        ReceivingThreadChannel here = DatagramSocketKind.receivingThreadProcesses() ? ReceivingThreadChannel.forReceivingThread(this, sipStack) : null;
         if (here != null) {
             Thread t = new Thread(relief, stackName + "-UDPReceiveRelief-" + getPort());
             t.setDaemon(true);
@@ -172,22 +167,6 @@ final class BufferReusingUdpProcessor extends UDPMessageProcessor
             reliefPacket = new DatagramPacket(reliefBuffer, reliefBuffer.length);
         }
         return receive(reliefBuffer, reliefPacket, null);
-    }
-
-    /**
-     * Only where the socket sends without a lock, unless the property says otherwise. With JDK 17's
-     * channel-based socket a receiving thread that processes what it received sends as the workers
-     * do and queues with them for the socket's one send lock, receiving nothing meanwhile; and the one
-     * interleaved run that failed calls at a moderate rate with the receiving thread processing
-     * (eighteenth benchmark round, README) ran on that socket. Three runs on the legacy socket
-     * (nineteenth round) failed none.
-     */
-    static boolean processesOnReceipt(String property, boolean sendsConcurrently) {
-        return property == null ? sendsConcurrently : Boolean.parseBoolean(property);
-    }
-
-    private static boolean processesOnReceipt() {
-        return processesOnReceipt(System.getProperty(PROCESS_ON_RECEIPT_PROPERTY), DatagramSocketKind.sendsConcurrently());
     }
 
     /**

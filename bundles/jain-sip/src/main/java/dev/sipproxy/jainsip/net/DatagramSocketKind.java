@@ -14,6 +14,8 @@ package dev.sipproxy.jainsip.net;
  */
 public final class DatagramSocketKind {
     public static final String LEGACY_PROPERTY = "jdk.net.usePlainDatagramSocketImpl";
+    /** A system property: true or false to have the UDP receiving thread process on receipt or not, whatever the socket. */
+    public static final String PROCESS_ON_RECEIPT_PROPERTY = "dev.sipproxy.udp.processOnReceipt";
 
     private DatagramSocketKind() {
     }
@@ -21,6 +23,20 @@ public final class DatagramSocketKind {
     /** Whether this JVM's datagram sockets send without a per-socket lock. */
     public static boolean sendsConcurrently() {
         return sendsConcurrently(Runtime.version().feature(), System.getProperty(LEGACY_PROPERTY));
+    }
+
+    /**
+     * Whether a UDP listening point's receiving thread processes what it receives while it keeps up
+     * (else every datagram goes to a worker thread): where the socket sends without a lock, unless
+     * {@value #PROCESS_ON_RECEIPT_PROPERTY} says otherwise. On the channel-based socket a receiving
+     * thread that processes sends as the workers do and queues with them for the socket's one send
+     * lock, receiving nothing meanwhile; and the one interleaved run that failed calls at a moderate
+     * rate with the receiving thread processing (eighteenth benchmark round, README) ran on that
+     * socket. Three runs on the legacy socket (nineteenth round) failed none.
+     */
+    public static boolean receivingThreadProcesses() {
+        String property = System.getProperty(PROCESS_ON_RECEIPT_PROPERTY);
+        return property == null ? sendsConcurrently() : Boolean.parseBoolean(property);
     }
 
     /** This JVM's kind, for a log line. */

@@ -93,9 +93,7 @@ public class ReceiveBacklogTest {
         int workers = Integer.parseInt(stack.stack().getConfigurationProperties().getProperty("gov.nist.javax.sip.THREAD_POOL_SIZE"));
         // where it processes on receipt (BufferReusingUdpProcessor), the receiving thread, idle until
         // then, takes the first datagram itself
-        String onReceipt = System.getProperty("dev.sipproxy.udp.processOnReceipt");
-        int held = (onReceipt == null ? DatagramSocketKind.sendsConcurrently() : Boolean.parseBoolean(onReceipt))
-                ? workers + 1 : workers;
+        int held = DatagramSocketKind.receivingThreadProcesses() ? workers + 1 : workers;
         try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             for (int i = 0; i < held + 5; i++) {
                 send(peer, i);
