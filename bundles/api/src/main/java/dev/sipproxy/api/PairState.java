@@ -17,7 +17,12 @@ public record PairState(ServerPair pair, Optional<MemberRole> active, List<Membe
     }
 
     public Optional<MemberState> member(MemberRole role) {
-        return members.stream().filter(m -> m.role() == role).findFirst();
+        for (MemberState m : members) { // a loop, not a stream: this runs for every response relayed
+            if (m.role() == role) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The state of the active member, if the pair is in service. */

@@ -73,8 +73,11 @@ final class HeaderScan {
 
     private static String lineProblem(byte[] msg, int start, int end, StringBuilder folded, int logical, int[] seen) {
         if (logical == 0) {
-            String line = folded != null ? folded.toString() : latin1(msg, start, end);
-            return isRequestLine(line) ? null : "malformed request line";
+            if (folded != null) {
+                byte[] line = folded.toString().getBytes(StandardCharsets.ISO_8859_1);
+                return isRequestLine(line, 0, line.length) ? null : "malformed request line";
+            }
+            return isRequestLine(msg, start, end) ? null : "malformed request line";
         }
         if (folded != null) {
             // rare: the same checks on the unfolded text
@@ -97,7 +100,7 @@ final class HeaderScan {
             return "duplicate " + SINGLE[kind] + " header";
         }
         if (kind == FROM || kind == TO) {
-            String p = nameAddrProblem(latin1(b, colon + 1, end).trim());
+            String p = nameAddrProblem(b, colon + 1, end);
             return p == null ? null : p + " in " + SINGLE[kind];
         }
         if (kind == CONTACT && indexOf(b, (byte) '<', colon + 1, end) < 0 && indexOf(b, (byte) '?', colon + 1, end) >= 0) {
@@ -154,19 +157,29 @@ final class HeaderScan {
         return true;
     }
 
-    /** method SP Request-URI SP SIP/2.0, each part visible ASCII, single spaces. */
-    private static boolean isRequestLine(String line) {
-        int sp1 = line.indexOf(' ');
-        int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-        if (sp1 <= 0 || sp2 <= sp1 + 1 || !visible(line, 0, sp1) || !visible(line, sp1 + 1, sp2)) {
+    /** method SP Request-URI SP SIP/2.0, each part visible ASCII, single spaces: the line in [start, end). */
+    private static boolean isRequestLine(byte[] b, int start, int end) {
+        int sp1 = indexOf(b, (byte) ' ', start, end);
+        int sp2 = sp1 < 0 ? -1 : indexOf(b, (byte) ' ', sp1 + 1, end);
+        if (sp1 <= start || sp2 <= sp1 + 1 || !visible(b, start, sp1) || !visible(b, sp1 + 1, sp2)) {
             return false;
         }
-        return line.length() - (sp2 + 1) == VERSION.length() && line.startsWith(VERSION, sp2 + 1);
+        return end - (sp2 + 1) == VERSION.length() && spells(b, sp2 + 1, VERSION);
     }
 
-    private static boolean visible(String s, int from, int to) {
+    /** Whether b at start spells s exactly (ASCII, case included). */
+    private static boolean spells(byte[] b, int start, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (b[start + i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean visible(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
+            int c = b[i] & 0xff;
             if (c < '!' || c > '~') {
                 return false;
             }
@@ -174,37 +187,51 @@ final class HeaderScan {
         return true;
     }
 
-    private static String nameAddrProblem(String value) {
-        int lt = value.indexOf('<');
+    /** The From or To value in [start, end) (the bytes after the colon); read in place, no copy. */
+    private static String nameAddrProblem(byte[] b, int start, int end) {
+        int lt = indexOf(b, (byte) '<', start, end);
         if (lt < 0) {
             return null;
         }
-        String before = value.substring(0, lt).trim();
-        if (!before.isEmpty() && !before.startsWith("\"") && !isTokenList(before)) {
+        int from = start; // the display name, trimmed as String.trim() would
+        int to = lt;
+        while (from < to && (b[from] & 0xff) <= ' ') {
+            from++;
+        }
+        while (to > from && (b[to - 1] & 0xff) <= ' ') {
+            to--;
+        }
+        if (to > from && b[from] != '"' && !isTokenList(b, from, to)) {
             return "unquoted display name that is not a token list";
         }
-        int gt = value.indexOf('>', lt);
-        if (gt > lt + 1 && (Character.isWhitespace(value.charAt(lt + 1)) || Character.isWhitespace(value.charAt(gt - 1)))) {
+        int gt = indexOf(b, (byte) '>', lt, end);
+        if (gt > lt + 1 && (isWhitespace(b[lt + 1]) || isWhitespace(b[gt - 1]))) {
             return "white space inside angle brackets";
         }
         return null;
     }
 
-    /** token *(LWS token): token characters and blanks, beginning and ending with a token character. */
-    private static boolean isTokenList(String s) {
-        if (!isTokenChar(s.charAt(0)) || !isTokenChar(s.charAt(s.length() - 1))) {
+    /** Character.isWhitespace for a Latin-1 byte. */
+    private static boolean isWhitespace(byte b) {
+        int c = b & 0xff;
+        return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+    }
+
+    /** token *(LWS token) in [from, to): token characters and blanks, beginning and ending with a token character. */
+    private static boolean isTokenList(byte[] b, int from, int to) {
+        if (!isTokenChar(b[from]) || !isTokenChar(b[to - 1])) {
             return false;
         }
-        for (int i = 1; i < s.length() - 1; i++) {
-            char c = s.charAt(i);
-            if (c != ' ' && c != '\t' && !isTokenChar(c)) {
+        for (int i = from + 1; i < to - 1; i++) {
+            if (b[i] != ' ' && b[i] != '\t' && !isTokenChar(b[i])) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean isTokenChar(char c) {
+    private static boolean isTokenChar(byte b) {
+        char c = (char) (b & 0xff);
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-.!%*_+`'~".indexOf(c) >= 0;
     }
 

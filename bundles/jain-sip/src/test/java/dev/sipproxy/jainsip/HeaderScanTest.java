@@ -59,6 +59,17 @@ public class HeaderScanTest {
         variants.add(INVITE.replace("To: <sip:bob@127.0.0.1>", "To: <sip:bob@127.0.0.1 >"));
         variants.add(INVITE.replace("Contact: sip:sipp@127.0.0.1:5070", "m: sip:sipp@127.0.0.1:5070?x=y"));
         variants.add(INVITE.replace("Contact: sip:sipp@127.0.0.1:5070", "Contact: <sip:sipp@127.0.0.1:5070?x=y>"));
+        // read in place since 2026-12-07: trimming, case, non-ASCII and control bytes at the edges
+        variants.add(INVITE.replace("SIP/2.0\r\nVia", "sip/2.0\r\nVia"));
+        variants.add(INVITE.replace("INVITE sip:bob@127.0.0.1 SIP/2.0", "INVITE sip:bob@127.0.0.1\u00ff SIP/2.0"));
+        variants.add(INVITE.replace("From: sipp <", "From: \t sipp \t <"));
+        variants.add(INVITE.replace("From: sipp <", "From: <"));
+        variants.add(INVITE.replace("From: sipp <", "From: \"a <b>\" <"));
+        variants.add(INVITE.replace("From: sipp <", "From: s\u00e9pp <"));
+        variants.add(INVITE.replace("To: <sip:bob@127.0.0.1>", "To: <\u001csip:bob@127.0.0.1>"));
+        variants.add(INVITE.replace("To: <sip:bob@127.0.0.1>", "To: <sip:bob@127.0.0.1\u000b>"));
+        variants.add(INVITE.replace("To: <sip:bob@127.0.0.1>", "To: <\u00a0sip:bob@127.0.0.1>"));
+        variants.add(INVITE.replace("To: <sip:bob@127.0.0.1>", "To: <sip:bob@127.0.0.1"));
         // folded lines, LF-only line ends, a missing empty line, an empty message
         variants.add(INVITE.replace("From: sipp <", "From:\r\n  sipp <"));
         variants.add(INVITE.replace("From: sipp <", "From:\r\n  si;pp <"));
