@@ -48,8 +48,31 @@ public class UdpListenerWatchTest {
             Set<String> names = new java.util.HashSet<>();
             Thread.getAllStackTraces().keySet().forEach(t -> names.add(t.getName()));
             assertEquals(List.of(), UdpListenerWatch.deaf(List.of(lp), names));
+            awaitReceiving("MessageProcessorThread-UDP-127.0.0.1/" + port);
         } finally {
             stack.stop();
         }
+    }
+
+    /**
+     * Waits (5 s at most) until the named thread is in a datagram receive. The stock stack's receive
+     * thread makes its list of channels only once it runs, and a stop before that fails in the
+     * stack (a NullPointerException, seen in a fresh-clone CI run).
+     */
+    private static void awaitReceiving(String threadName) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            for (java.util.Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+                if (e.getKey().getName().equals(threadName)) {
+                    for (StackTraceElement frame : e.getValue()) {
+                        if (frame.getMethodName().startsWith("receive")) {
+                            return;
+                        }
+                    }
+                }
+            }
+            Thread.sleep(10);
+        }
+        org.junit.Assert.fail(threadName + " did not reach its receive within 5 s");
     }
 }
