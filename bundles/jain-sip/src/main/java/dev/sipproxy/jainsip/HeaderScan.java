@@ -73,17 +73,13 @@ final class HeaderScan {
     }
 
     private static String lineProblem(byte[] msg, int start, int end, StringBuilder folded, int logical, int[] seen) {
-        if (logical == 0) {
-            if (folded != null) {
-                byte[] line = folded.toString().getBytes(StandardCharsets.ISO_8859_1);
-                return isRequestLine(line, 0, line.length) ? null : "malformed request line";
-            }
-            return isRequestLine(msg, start, end) ? null : "malformed request line";
-        }
         if (folded != null) {
             // rare: the same checks on the unfolded text
             byte[] line = folded.toString().getBytes(StandardCharsets.ISO_8859_1);
-            return headerProblem(line, 0, line.length, seen);
+            return lineProblem(line, 0, line.length, null, logical, seen);
+        }
+        if (logical == 0) {
+            return isRequestLine(msg, start, end) ? null : "malformed request line";
         }
         return headerProblem(msg, start, end, seen);
     }
@@ -111,13 +107,9 @@ final class HeaderScan {
     }
 
     /** Which header the name in [start, end) is, white space around it ignored, in any case. */
-    private static int kind(byte[] b, int start, int end) {
-        while (start < end && (b[start] & 0xff) <= ' ') {
-            start++;
-        }
-        while (end > start && (b[end - 1] & 0xff) <= ' ') {
-            end--;
-        }
+    private static int kind(byte[] b, int from, int to) {
+        int start = trimmedStart(b, from, to);
+        int end = trimmedEnd(b, start, to);
         switch (end - start) {
             case 1:
                 switch (b[start] | 0x20) {
@@ -194,14 +186,8 @@ final class HeaderScan {
         if (lt < 0) {
             return null;
         }
-        int from = start; // the display name, trimmed as String.trim() would
-        int to = lt;
-        while (from < to && (b[from] & 0xff) <= ' ') {
-            from++;
-        }
-        while (to > from && (b[to - 1] & 0xff) <= ' ') {
-            to--;
-        }
+        int from = trimmedStart(b, start, lt); // the display name
+        int to = trimmedEnd(b, from, lt);
         if (to > from && b[from] != '"' && !isTokenList(b, from, to)) {
             return "unquoted display name that is not a token list";
         }
@@ -232,8 +218,23 @@ final class HeaderScan {
     }
 
     private static boolean isTokenChar(byte b) {
-        char c = (char) (b & 0xff);
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-.!%*_+`'~".indexOf(c) >= 0;
+        return SipChars.isTokenChar((char) (b & 0xff));
+    }
+
+    /** The first index in [from, to) past the bytes String.trim() would drop (those up to ' '), or to. */
+    private static int trimmedStart(byte[] b, int from, int to) {
+        while (from < to && (b[from] & 0xff) <= ' ') {
+            from++;
+        }
+        return from;
+    }
+
+    /** The end of [from, to) without the bytes String.trim() would drop at its end. */
+    private static int trimmedEnd(byte[] b, int from, int to) {
+        while (to > from && (b[to - 1] & 0xff) <= ' ') {
+            to--;
+        }
+        return to;
     }
 
     /** The start line and the unfolded header lines, up to the empty line (for answers, not the hot path). */
