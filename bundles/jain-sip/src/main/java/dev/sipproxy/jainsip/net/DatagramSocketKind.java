@@ -9,7 +9,7 @@ package dev.sipproxy.jainsip.net;
  * for it, and so does the receiving thread when it sends (a refused INVITE's 503, or everything it
  * sends while it processes what it received itself). JDK 15-17 keep the earlier implementation,
  * which sends without that lock, behind {@value #LEGACY_PROPERTY}=true; the distribution's
- * {@code bin/setenv} sets it (eighteenth and nineteenth benchmark rounds, README). JDK 18 removed it
+ * {@code bin/setenv} sets it (eighteenth and nineteenth benchmark rounds, bench/HISTORY.md). JDK 18 removed it
  * and ignores the property.
  */
 public final class DatagramSocketKind {
@@ -31,7 +31,7 @@ public final class DatagramSocketKind {
      * {@value #PROCESS_ON_RECEIPT_PROPERTY} says otherwise. On the channel-based socket a receiving
      * thread that processes sends as the workers do and queues with them for the socket's one send
      * lock, receiving nothing meanwhile; and the one interleaved run that failed calls at a moderate
-     * rate with the receiving thread processing (eighteenth benchmark round, README) ran on that
+     * rate with the receiving thread processing (eighteenth benchmark round, bench/HISTORY.md) ran on that
      * socket. Three runs on the legacy socket (nineteenth round) failed none.
      */
     public static boolean receivingThreadProcesses() {
